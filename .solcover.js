@@ -1,0 +1,4 @@
+// solidity-coverage settings: test-only contracts are not measured.
+module.exports = {
+  skipFiles: ["mocks/"],
+};

@@ -1,0 +1,155 @@
+/**
+ * Deployment configuration: typed presets shared by the scripts, the tests and the SDK.
+ *
+ * Every duration is in seconds and every amount in token base units (18 decimals).
+ *
+ * @example
+ * ```ts
+ * import { getPreset } from "../sdk/src/config";
+ * const cfg = getPreset("local");
+ * console.log(cfg.registry.entryDelay); // 60n
+ * ```
+ */
+import { UnknownPresetError } from "./errors";
+
+/** Names of the shipped presets. */
+export type PresetName = "local" | "mainnet-like";
+
+/** Constructor parameters of `SequencerRegistry`. */
+export interface RegistryConfig {
+  /** Stake pulled on registration. */
+  stake: bigint;
+  /** A slash that leaves less than this ejects the sequencer. */
+  minimumStake: bigint;
+  /** Seconds from registration to Active (must be > 0: the anti-grinding rule relies on it). */
+  entryDelay: bigint;
+  /** Seconds from exit initiation to withdrawal. */
+  exitDelay: bigint;
+  /** Seconds a queued slasher change waits (at least `exitDelay`). */
+  slasherChangeDelay: bigint;
+}
+
+/** Constructor parameters of `FernetRollup` (durations, bonds, rewards, lookahead, signals). */
+export interface RollupConfig {
+  /** Seconds from deployment to the start of round 1. */
+  genesisDelay: bigint;
+  /** Proposal phase length. */
+  proposalDuration: bigint;
+  /** Prover-commitment phase length. */
+  commitmentDuration: bigint;
+  /** Reveal window after the commitment phase. */
+  revealDuration: bigint;
+  /** Proving window after the reveal deadline. */
+  provingDuration: bigint;
+  /** Heights between a RANDAO snapshot and the seed that uses it. */
+  lookahead: bigint;
+  /** Smallest bond a prover may commit. */
+  minimumProverBond: bigint;
+  /** Reward per finalized block, paid from the reward pool. */
+  blockReward: bigint;
+  /** Share of the block reward to whoever submits the proof, in basis points. */
+  submitterRewardBps: bigint;
+  /** Share of a slashed prover bond paid to the reporter, in basis points. */
+  slashBountyBps: bigint;
+  /** Stake taken from a proposer that missed its reveal. */
+  missedRevealPenalty: bigint;
+  /** Heights per upgrade-signalling round. */
+  signalRoundSize: bigint;
+  /** Signals needed in one round for a payload to pass. */
+  signalQuorum: bigint;
+}
+
+/** A complete deployment preset. */
+export interface Preset {
+  name: PresetName;
+  /** Human description shown by the scripts. */
+  description: string;
+  registry: RegistryConfig;
+  rollup: RollupConfig;
+  /** Tokens minted to each local test account by the deploy script (local networks only). */
+  localMintPerAccount: bigint;
+}
+
+const TOKEN = 10n ** 18n;
+const MINUTE = 60n;
+const DAY = 24n * 60n * MINUTE;
+
+/** Seconds-scale preset for the in-process network, a local node and the tests. */
+export const LOCAL: Preset = {
+  name: "local",
+  description: "seconds-scale delays for the in-process network, local nodes and tests",
+  registry: {
+    stake: 1_000n * TOKEN,
+    minimumStake: 600n * TOKEN,
+    entryDelay: 60n,
+    exitDelay: 120n,
+    slasherChangeDelay: 120n,
+  },
+  rollup: {
+    genesisDelay: 120n,
+    proposalDuration: 12n,
+    commitmentDuration: 12n,
+    revealDuration: 12n,
+    provingDuration: 60n,
+    lookahead: 2n,
+    minimumProverBond: 100n * TOKEN,
+    blockReward: 10n * TOKEN,
+    submitterRewardBps: 500n,
+    slashBountyBps: 1_000n,
+    missedRevealPenalty: 100n * TOKEN,
+    signalRoundSize: 10n,
+    signalQuorum: 6n,
+  },
+  localMintPerAccount: 100_000n * TOKEN,
+};
+
+/** Mainnet-like preset: 7-day entry and exit delays, minute-scale phases. */
+export const MAINNET_LIKE: Preset = {
+  name: "mainnet-like",
+  description: "7-day entry and exit delays and minute-scale phases, as on a production deployment",
+  registry: {
+    stake: 100_000n * TOKEN,
+    minimumStake: 50_000n * TOKEN,
+    entryDelay: 7n * DAY,
+    exitDelay: 7n * DAY,
+    slasherChangeDelay: 14n * DAY,
+  },
+  rollup: {
+    genesisDelay: 7n * DAY,
+    proposalDuration: 3n * MINUTE,
+    commitmentDuration: 2n * MINUTE,
+    revealDuration: 2n * MINUTE,
+    provingDuration: 30n * MINUTE,
+    lookahead: 4n,
+    minimumProverBond: 10_000n * TOKEN,
+    blockReward: 100n * TOKEN,
+    submitterRewardBps: 200n,
+    slashBountyBps: 1_000n,
+    missedRevealPenalty: 5_000n * TOKEN,
+    signalRoundSize: 1_000n,
+    signalQuorum: 600n,
+  },
+  localMintPerAccount: 1_000_000n * TOKEN,
+};
+
+/** All presets by name. */
+export const PRESETS: Readonly<Record<PresetName, Preset>> = {
+  local: LOCAL,
+  "mainnet-like": MAINNET_LIKE,
+};
+
+/**
+ * Returns the preset called `name`.
+ *
+ * @example
+ * ```ts
+ * const { registry } = getPreset(process.env.FERNET_PRESET ?? "local");
+ * ```
+ * @throws {@link UnknownPresetError} when `name` is not a shipped preset.
+ */
+export function getPreset(name: string): Preset {
+  if (!Object.prototype.hasOwnProperty.call(PRESETS, name)) {
+    throw new UnknownPresetError(name, Object.keys(PRESETS));
+  }
+  return PRESETS[name as PresetName];
+}
