@@ -1,0 +1,157 @@
+/**
+ * The protocol's hashing, bit for bit as the contracts do it (FernetLib.sol, MerkleLib.sol):
+ * block hashes, seeds, scores, proof public inputs, tx Merkle trees and mock proofs.
+ *
+ * @example
+ * ```ts
+ * const header = buildHeader({ height: 1n, parentArchive, archive, txHashes, data });
+ * const hash = blockHash(header);
+ * ```
+ */
+import { AbiCoder, concat, getBytes, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { FernetError } from "./errors";
+
+const coder = AbiCoder.defaultAbiCoder();
+
+/** An L2 block header, as `IFernetRollup.Header`. */
+export interface Header {
+  height: bigint;
+  parentArchive: string;
+  archive: string;
+  txsRoot: string;
+  txCount: bigint;
+  dataHash: string;
+  signal: string;
+}
+
+/** ABI type of a header tuple. */
+export const HEADER_ABI_TYPE = "tuple(uint256,bytes32,bytes32,bytes32,uint256,bytes32,bytes32)";
+
+/** Header fields in ABI order. */
+export function headerTuple(h: Header): [bigint, string, string, string, bigint, string, string] {
+  return [h.height, h.parentArchive, h.archive, h.txsRoot, h.txCount, h.dataHash, h.signal];
+}
+
+/** `keccak256(abi.encode(header))`. */
+export function blockHash(header: Header): string {
+  return keccak256(coder.encode([HEADER_ABI_TYPE], [headerTuple(header)]));
+}
+
+/** `keccak256(abi.encode(randao, height))`: the seed of `height` from the snapshot (or genesis seed) it uses. */
+export function seedOf(randaoOrGenesisSeed: string, height: bigint): string {
+  return keccak256(coder.encode(["bytes32", "uint256"], [randaoOrGenesisSeed, height]));
+}
+
+/** `uint256(keccak256(abi.encode(seed, sequencer)))`: the score of `sequencer`; highest wins. */
+export function scoreOf(seed: string, sequencer: string): bigint {
+  return BigInt(keccak256(coder.encode(["bytes32", "address"], [seed, sequencer])));
+}
+
+/** The public-inputs hash a proof must commit to (chain, rollup, height, archives, roots, prover). */
+export function publicInputsHash(chainId: bigint, rollup: string, header: Header, prover: string): string {
+  return keccak256(
+    coder.encode(
+      ["uint256", "address", "uint256", "bytes32", "bytes32", "bytes32", "bytes32", "address"],
+      [chainId, rollup, header.height, header.parentArchive, header.archive, header.txsRoot, header.dataHash, prover],
+    ),
+  );
+}
+
+/** Domain tag of the NOT SOUND mock verifier (`MockProofVerifier.MOCK_PROOF_DOMAIN`). */
+export const MOCK_PROOF_DOMAIN = keccak256(toUtf8Bytes("fernet.MockProofVerifier.v1"));
+
+/** The one proof the NOT SOUND `MockProofVerifier` accepts for `inputsHash`. */
+export function mockProof(inputsHash: string): string {
+  return keccak256(coder.encode(["bytes32", "bytes32"], [MOCK_PROOF_DOMAIN, inputsHash]));
+}
+
+/** Hash of two ordered tree nodes: `keccak256(abi.encodePacked(left, right))`. */
+export function hashPair(left: string, right: string): string {
+  return keccak256(concat([left, right]));
+}
+
+/** Thrown when a Merkle index is outside the tree. */
+export class MerkleIndexError extends FernetError {
+  override name = "MerkleIndexError";
+  constructor(
+    readonly index: number,
+    readonly size: number,
+  ) {
+    super(`Leaf index ${index} is outside a tree of ${size} leaves.`, "Ask for an index below the number of txs.");
+  }
+}
+
+/** Leaves zero-padded to the next power of two (at least one leaf). */
+function padded(leaves: readonly string[]): string[] {
+  let size = 1;
+  while (size < leaves.length) size *= 2;
+  return [...leaves, ...Array<string>(size - leaves.length).fill(ZeroHash)];
+}
+
+/**
+ * The txs root: keccak Merkle root of the ordered tx hashes, zero-padded to a power of two.
+ * Zero txs give the zero hash; one tx gives its own hash.
+ */
+export function txsRoot(txHashes: readonly string[]): string {
+  if (txHashes.length === 0) return ZeroHash;
+  let level = padded(txHashes);
+  while (level.length > 1) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(hashPair(level[i], level[i + 1]));
+    level = next;
+  }
+  return level[0];
+}
+
+/** The sibling path (bottom-up) proving tx `index` against {@link txsRoot}. */
+export function txProof(txHashes: readonly string[], index: number): string[] {
+  if (!Number.isInteger(index) || index < 0 || index >= txHashes.length) {
+    throw new MerkleIndexError(index, txHashes.length);
+  }
+  let level = padded(txHashes);
+  let i = index;
+  const proof: string[] = [];
+  while (level.length > 1) {
+    proof.push(level[i ^ 1]);
+    const next: string[] = [];
+    for (let j = 0; j < level.length; j += 2) next.push(hashPair(level[j], level[j + 1]));
+    level = next;
+    i >>= 1;
+  }
+  return proof;
+}
+
+/** Recomputes the root from a leaf, its index and its sibling path. */
+export function rootFromProof(leaf: string, index: number, proof: readonly string[]): string {
+  let node = leaf;
+  let i = index;
+  for (const sibling of proof) {
+    node = i % 2 === 0 ? hashPair(node, sibling) : hashPair(sibling, node);
+    i >>= 1;
+  }
+  return node;
+}
+
+/** Inputs to {@link buildHeader}. */
+export interface HeaderInput {
+  height: bigint;
+  parentArchive: string;
+  archive: string;
+  txHashes: readonly string[];
+  /** The block data revealed on L1 (hex string or bytes). */
+  data: string | Uint8Array;
+  signal?: string;
+}
+
+/** Builds a header from its txs and data: computes txsRoot, txCount and dataHash. */
+export function buildHeader(input: HeaderInput): Header {
+  return {
+    height: input.height,
+    parentArchive: input.parentArchive,
+    archive: input.archive,
+    txsRoot: txsRoot(input.txHashes),
+    txCount: BigInt(input.txHashes.length),
+    dataHash: keccak256(getBytes(input.data)),
+    signal: input.signal ?? ZeroHash,
+  };
+}
