@@ -1,0 +1,218 @@
+import { ethers } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { hexlify, keccak256, randomBytes, toUtf8Bytes, ZeroHash, type TypedDataDomain } from "ethers";
+import { LOCAL, type RegistryConfig, type RollupConfig } from "../../sdk/src/config";
+import { blockHash, buildHeader, mockProof, publicInputsHash, type Header } from "../../sdk/src/hashing";
+import { quoteDomain, signQuote, type Quote } from "../../sdk/src/eip712";
+import type { FernetRollup, FernetToken, MockProofVerifier, SequencerRegistry } from "../../typechain-types";
+import { TOKEN } from "./fixtures";
+
+export const GENESIS_ARCHIVE = keccak256(toUtf8Bytes("genesis archive"));
+export const GENESIS_SEED = keccak256(toUtf8Bytes("genesis seed"));
+
+/** Phase and BackupReason, as in IFernetRollup. */
+export enum Phase {
+  NotStarted,
+  Proposal,
+  Commitment,
+  Reveal,
+  Proving,
+  Backup,
+  Finalized,
+}
+export enum BackupReason {
+  None,
+  NoProposal,
+  NoCommitment,
+  NoReveal,
+  NoProof,
+}
+export enum Finalization {
+  None,
+  Proven,
+  Backup,
+}
+
+export interface World {
+  deployer: HardhatEthersSigner;
+  sequencers: HardhatEthersSigner[];
+  provers: HardhatEthersSigner[];
+  stranger: HardhatEthersSigner;
+  token: FernetToken;
+  registry: SequencerRegistry;
+  verifier: MockProofVerifier;
+  rollup: FernetRollup;
+  chainId: bigint;
+  cfg: RollupConfig;
+  regCfg: RegistryConfig;
+}
+
+export interface WorldOptions {
+  rollup?: Partial<RollupConfig>;
+  registry?: Partial<RegistryConfig>;
+  treasury?: string;
+  sequencerCount?: number;
+  rewardPool?: bigint;
+}
+
+/**
+ * Deploys token, registry, mock verifier and rollup; registers `sequencerCount` sequencers and waits
+ * the entry delay before deploying the rollup (early seeds are known at deployment), funds the reward
+ * pool and gives each prover an escrow deposit.
+ */
+export async function deployWorld(opts: WorldOptions = {}): Promise<World> {
+  const signers = await ethers.getSigners();
+  const deployer = signers[0];
+  const sequencers = signers.slice(1, 1 + (opts.sequencerCount ?? 4));
+  const provers = signers.slice(10, 13);
+  const stranger = signers[15];
+  const cfg: RollupConfig = { ...LOCAL.rollup, ...opts.rollup };
+  const regCfg: RegistryConfig = { ...LOCAL.registry, ...opts.registry };
+
+  const token = (await ethers.deployContract("FernetToken", ["Fernet Token", "FNT", deployer.address])) as unknown as FernetToken;
+  for (const s of signers.slice(0, 16)) {
+    await token.mint(s.address, 1_000_000n * TOKEN);
+  }
+  const nonce = await ethers.provider.getTransactionCount(deployer.address);
+  const predictedRollup = ethers.getCreateAddress({ from: deployer.address, nonce: nonce + 2 });
+  const registry = (await ethers.deployContract("SequencerRegistry", [
+    { token: await token.getAddress(), ...regCfg },
+    deployer.address,
+    [predictedRollup],
+  ])) as unknown as SequencerRegistry;
+  for (const s of sequencers) {
+    await token.connect(s).approve(await registry.getAddress(), ethers.MaxUint256);
+    await registry.connect(s).register(s.address, s.address);
+  }
+  await time.increase(regCfg.entryDelay);
+  const verifier = (await ethers.deployContract("MockProofVerifier")) as unknown as MockProofVerifier;
+  const rollup = (await ethers.deployContract("FernetRollup", [
+    {
+      token: await token.getAddress(),
+      registry: await registry.getAddress(),
+      verifier: await verifier.getAddress(),
+      treasury: opts.treasury ?? ethers.ZeroAddress,
+      genesisArchive: GENESIS_ARCHIVE,
+      genesisSeed: GENESIS_SEED,
+      ...cfg,
+    },
+  ])) as unknown as FernetRollup;
+  if ((await rollup.getAddress()) !== predictedRollup) {
+    throw new Error("rollup address prediction failed");
+  }
+  const rollupAddress = await rollup.getAddress();
+  await token.approve(rollupAddress, ethers.MaxUint256);
+  const pool = opts.rewardPool ?? 1_000n * TOKEN;
+  if (pool > 0n) {
+    await rollup.fundRewards(pool);
+  }
+  for (const p of provers) {
+    await token.connect(p).approve(rollupAddress, ethers.MaxUint256);
+    await rollup.connect(p).deposit(10_000n * TOKEN);
+  }
+  const { chainId } = await ethers.provider.getNetwork();
+  return { deployer, sequencers, provers, stranger, token, registry, verifier, rollup, chainId, cfg, regCfg };
+}
+
+/** Sequencers sorted by score for `height`, best first. */
+export async function ranked(w: World, height: bigint): Promise<HardhatEthersSigner[]> {
+  const scored = await Promise.all(w.sequencers.map(async (s) => ({ s, score: await w.rollup.score(height, s.address) })));
+  return scored.sort((a, b) => (a.score > b.score ? -1 : a.score < b.score ? 1 : 0)).map((x) => x.s);
+}
+
+/** A block for the pending height: random txs and data on top of the current archive. */
+export async function makeBlock(w: World, opts: { signal?: string; height?: bigint; parentArchive?: string } = {}) {
+  const height = opts.height ?? (await w.rollup.tip()) + 1n;
+  const txHashes = [0, 1, 2].map(() => hexlify(randomBytes(32)));
+  const data = hexlify(randomBytes(64));
+  const header = buildHeader({
+    height,
+    parentArchive: opts.parentArchive ?? (await w.rollup.archive()),
+    archive: hexlify(randomBytes(32)),
+    txHashes,
+    data,
+    signal: opts.signal ?? ZeroHash,
+  });
+  return { header, data, txHashes };
+}
+
+/** Round start of the pending height. */
+export async function roundStart(w: World): Promise<bigint> {
+  const s = await w.rollup.getHeightState((await w.rollup.tip()) + 1n);
+  return s.roundStart;
+}
+
+/** Deadlines of the pending round. */
+export async function deadlines(w: World) {
+  const s = await w.rollup.getHeightState((await w.rollup.tip()) + 1n);
+  return {
+    start: s.roundStart,
+    proposal: s.proposalDeadline,
+    commitment: s.commitmentDeadline,
+    reveal: s.revealDeadline,
+    proving: s.provingDeadline,
+  };
+}
+
+/** Moves time to the start of the pending round if it has not started. */
+export async function toRoundStart(w: World): Promise<void> {
+  const start = await roundStart(w);
+  if (BigInt(await time.latest()) < start) {
+    await time.increaseTo(start);
+  }
+}
+
+/** Builds and signs a quote for `header` by `proposer` for `prover`. */
+export async function makeQuote(
+  w: World,
+  proposer: HardhatEthersSigner,
+  header: Header,
+  prover: string,
+  overrides: Partial<Quote> = {},
+  domain?: TypedDataDomain,
+): Promise<{ quote: Quote; signature: string }> {
+  const quote: Quote = {
+    height: header.height,
+    blockHash: blockHash(header),
+    prover,
+    bond: w.cfg.minimumProverBond,
+    proverRewardBps: 2_000n,
+    validUntil: BigInt(await time.latest()) + 3_600n,
+    ...overrides,
+  };
+  const d = domain ?? quoteDomain(w.chainId, await w.rollup.getAddress());
+  return { quote, signature: await signQuote(proposer, d, quote) };
+}
+
+/** The mock proof of `header` bound to `prover`. */
+export async function proofFor(w: World, header: Header, prover: string): Promise<string> {
+  return mockProof(publicInputsHash(w.chainId, await w.rollup.getAddress(), header, prover));
+}
+
+/**
+ * Runs the pending round on the happy path: best sequencer proposes, provers[0] commits, reveal,
+ * proof submitted by `submitter` (default the prover). Returns what was used.
+ */
+export async function happyRound(w: World, opts: { signal?: string; submitter?: HardhatEthersSigner } = {}) {
+  await toRoundStart(w);
+  const height = (await w.rollup.tip()) + 1n;
+  const [best] = await ranked(w, height);
+  const block = await makeBlock(w, { signal: opts.signal });
+  await w.rollup.connect(best).propose(block.header);
+  const d = await deadlines(w);
+  await time.increaseTo(d.proposal);
+  const prover = w.provers[0];
+  const { quote, signature } = await makeQuote(w, best, block.header, prover.address);
+  await w.rollup.connect(prover).commitProver(quote, signature);
+  await w.rollup.connect(best).reveal(height, block.data);
+  const proof = await proofFor(w, block.header, prover.address);
+  await w.rollup.connect(opts.submitter ?? prover).submitProof(block.header, proof);
+  return { height, proposer: best, prover, block, quote };
+}
+
+/** `block.prevrandao` of L1 block `number` (the node reports it as `mixHash`). */
+export async function prevRandao(number: number): Promise<string> {
+  const raw = (await ethers.provider.send("eth_getBlockByNumber", [ethers.toQuantity(number), false])) as { mixHash: string };
+  return raw.mixHash;
+}

@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { LOCAL } from "../../sdk/src/config";
+import { deployWorld, GENESIS_ARCHIVE, GENESIS_SEED } from "../helpers/rollup";
+
+async function world() {
+  return deployWorld();
+}
+
+describe("FernetRollup configuration", () => {
+  async function deployWith(overrides: Record<string, unknown>) {
+    const w = await loadFixture(world);
+    const base = {
+      token: await w.token.getAddress(),
+      registry: await w.registry.getAddress(),
+      verifier: await w.verifier.getAddress(),
+      treasury: ethers.ZeroAddress,
+      genesisArchive: GENESIS_ARCHIVE,
+      genesisSeed: GENESIS_SEED,
+      ...LOCAL.rollup,
+    };
+    return { w, tx: ethers.deployContract("FernetRollup", [{ ...base, ...overrides }]) };
+  }
+
+  it("exposes the deployment configuration and the genesis state", async () => {
+    const w = await loadFixture(world);
+    const c = await w.rollup.getConfig();
+    expect(c.token).to.equal(await w.token.getAddress());
+    expect(c.registry).to.equal(await w.registry.getAddress());
+    expect(c.verifier).to.equal(await w.verifier.getAddress());
+    expect(c.treasury).to.equal(ethers.ZeroAddress);
+    expect(c.genesisArchive).to.equal(GENESIS_ARCHIVE);
+    expect(c.genesisSeed).to.equal(GENESIS_SEED);
+    for (const key of Object.keys(LOCAL.rollup) as Array<keyof typeof LOCAL.rollup>) {
+      expect(c[key], key).to.equal(LOCAL.rollup[key]);
+    }
+    expect(await w.rollup.tip()).to.equal(0n);
+    expect(await w.rollup.archive()).to.equal(GENESIS_ARCHIVE);
+  });
+
+  const zeroNamed = ["proposalDuration", "commitmentDuration", "revealDuration", "provingDuration", "lookahead", "minimumProverBond", "signalRoundSize"];
+  for (const name of zeroNamed) {
+    it(`refuses a zero ${name} with Rollup__InvalidConfig`, async () => {
+      const { w, tx } = await deployWith({ [name]: 0n });
+      await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__InvalidConfig").withArgs(name, 0n);
+    });
+  }
+
+  const outOfRange: Array<[string, bigint, Record<string, bigint>]> = [
+    ["submitterRewardBps", 10_001n, {}],
+    ["slashBountyBps", 10_001n, {}],
+    ["minimumProverBond", 2n ** 96n, {}],
+    ["signalQuorum", 5n, { signalRoundSize: 10n }],
+    ["signalQuorum", 11n, { signalRoundSize: 10n }],
+  ];
+  for (const [name, value, extra] of outOfRange) {
+    it(`refuses ${name} = ${value} with Rollup__InvalidConfig`, async () => {
+      const { w, tx } = await deployWith({ [name]: value, ...extra });
+      await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__InvalidConfig").withArgs(name, value);
+    });
+  }
+
+  it("accepts shares of exactly 100% and a quorum of a full round", async () => {
+    const { tx } = await deployWith({ submitterRewardBps: 10_000n, slashBountyBps: 10_000n, signalQuorum: 10n, signalRoundSize: 10n });
+    await expect(tx).not.to.be.reverted;
+  });
+
+  it("refuses a registry whose exit delay is shorter than a round (the penalty could be dodged)", async () => {
+    const exitDelay = LOCAL.registry.exitDelay;
+    const { w, tx } = await deployWith({ proposalDuration: exitDelay, commitmentDuration: 1n, revealDuration: 1n });
+    await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__InvalidConfig").withArgs("registry.exitDelay", exitDelay);
+  });
+
+  for (const name of ["token", "registry", "verifier"]) {
+    it(`refuses a zero ${name} with Rollup__ZeroAddress`, async () => {
+      const { w, tx } = await deployWith({ [name]: ethers.ZeroAddress });
+      await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__ZeroAddress").withArgs(name);
+    });
+  }
+});
