@@ -11,6 +11,7 @@ import { network } from "hardhat";
 import { takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
 import { GasSheet } from "./gas/common";
 import { benchRegistry } from "./gas/registry";
+import { benchRollup } from "./gas/rollup";
 
 const TOLERANCE_BPS = 100n; // 1%
 
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     console.log(`measuring with ${population} sequencer(s) registered...`);
     const snapshot = await takeSnapshot();
     await benchRegistry(sheet, population);
+    await snapshot.restore();
+    await benchRollup(sheet, population);
     await snapshot.restore();
   }
 

@@ -707,8 +707,11 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (height == _pendingHeight()) {
             (, reason) = _phaseOf(b);
         }
-        if (reason != expected || b.flags & FLAG_SETTLED != 0) {
+        if (reason != expected) {
             revert Rollup__NoSlashableFault(height, reason);
+        }
+        if (b.flags & FLAG_SETTLED != 0) {
+            revert Rollup__AlreadySettled(height);
         }
         _settle(height, b, reason, msg.sender);
     }

@@ -164,30 +164,57 @@ interface IFernetRollup {
 
     // ------------------------------------------------------------------ errors
 
+    /// @notice A required address (`name`) was zero.
     error Rollup__ZeroAddress(string name);
+    /// @notice Configuration value `name` = `value` is out of range.
     error Rollup__InvalidConfig(string name, uint256 value);
+    /// @notice The call is for height `actual`; only `expected` is possible now.
     error Rollup__WrongHeight(uint256 expected, uint256 actual);
+    /// @notice The header's parent archive `actual` is not the tip's archive `expected`.
     error Rollup__WrongParent(bytes32 expected, bytes32 actual);
+    /// @notice The action needs phase `expected`; `height` is in phase `actual`.
     error Rollup__WrongPhase(uint256 height, Phase expected, Phase actual);
+    /// @notice `sequencer` was not Active when the seed of `height` became known (`seedKnownAt`), or is exiting or ejected.
     error Rollup__NotEligible(address sequencer, uint256 height, uint256 seedKnownAt);
+    /// @notice A proposal scoring `score` does not beat the best one (`bestScore`).
     error Rollup__ProposalNotBetter(uint256 height, uint256 score, uint256 bestScore);
+    /// @notice The block hash `actual` is not the winning proposal's `expected`.
     error Rollup__BlockHashMismatch(bytes32 expected, bytes32 actual);
+    /// @notice Only the quoted `prover` may commit; `caller` is not it.
     error Rollup__NotQuotedProver(address caller, address prover);
+    /// @notice The quoted `bond` is below `minimum`.
     error Rollup__BondTooLow(uint256 bond, uint256 minimum);
+    /// @notice The quoted prover share is above 100% (10,000 bps).
     error Rollup__RewardShareTooHigh(uint256 proverRewardBps);
+    /// @notice The quote was valid until `validUntil`; it is `currentTime`.
     error Rollup__QuoteExpired(uint256 validUntil, uint256 currentTime);
+    /// @notice `prover` already committed to `height`.
     error Rollup__AlreadyCommitted(uint256 height, address prover);
+    /// @notice The quote was signed by `signer`, not the winning `proposer` (or for another chain or contract).
     error Rollup__InvalidQuoteSigner(address signer, address proposer);
+    /// @notice `prover` has `free` unlocked escrow, `needed` is required.
     error Rollup__InsufficientEscrow(address prover, uint256 free, uint256 needed);
+    /// @notice Only the winning `proposer` may reveal; `caller` is not it.
     error Rollup__NotProposer(address caller, address proposer);
+    /// @notice The data hashes to `actual`, the header commits to `expected`.
     error Rollup__DataHashMismatch(bytes32 expected, bytes32 actual);
+    /// @notice The data of `height` was already revealed.
     error Rollup__AlreadyRevealed(uint256 height);
+    /// @notice No prover committed to `height`.
     error Rollup__NotCommitted(uint256 height);
+    /// @notice The data of `height` was not revealed.
     error Rollup__NotRevealed(uint256 height);
+    /// @notice The verifier refused the proof for `height` against `publicInputsHash`.
     error Rollup__InvalidProof(uint256 height, bytes32 publicInputsHash);
+    /// @notice `height` is not in backup mode.
     error Rollup__NotInBackup(uint256 height);
+    /// @notice `height` has no fault of the kind asked for; its backup reason is `reason`.
     error Rollup__NoSlashableFault(uint256 height, BackupReason reason);
+    /// @notice The fault at `height` was already settled (slashes apply once).
+    error Rollup__AlreadySettled(uint256 height);
+    /// @notice An amount of zero was given.
     error Rollup__ZeroAmount();
+    /// @notice `account` has no rewards to claim.
     error Rollup__NothingToClaim(address account);
 
     // ------------------------------------------------------------------ round

@@ -1,0 +1,103 @@
+/**
+ * Deployment of the whole suite, shared by `scripts/deploy.ts`, the demo and the gas benchmark.
+ *
+ * Order: token (unless one is given) -> registry -> [beforeRollup hook] -> mock verifier (unless a
+ * verifier is given) -> rollup. The registry authorises the rollup as slasher from deployment, at its
+ * CREATE address predicted from the deployer's nonce; the deployer must send no other transaction
+ * between the registry and the rollup (the hook may use other accounts). Early seeds are known at
+ * the rollup's deployment, so sequencers meant to propose the first `lookahead` heights register in
+ * the hook and wait the entry delay there.
+ */
+import { ethers } from "hardhat";
+import type { Signer } from "ethers";
+import { keccak256, toUtf8Bytes } from "ethers";
+import type { Preset } from "../../sdk/src/config";
+import type { FernetRollup, FernetToken, IProofVerifier, SequencerRegistry } from "../../typechain-types";
+
+export interface DeployOptions {
+  preset: Preset;
+  deployer: Signer;
+  /** Existing ERC-20 to use; a FernetToken is deployed if absent. */
+  token?: string;
+  /** Existing verifier; the NOT SOUND MockProofVerifier is deployed if absent. */
+  verifier?: string;
+  /** Receives slashed funds; zero (default) burns them. */
+  treasury?: string;
+  genesisArchive?: string;
+  genesisSeed?: string;
+  /** Runs after the registry is deployed and before the rollup (register sequencers here). */
+  beforeRollup?: (registry: SequencerRegistry, token: FernetToken) => Promise<void>;
+}
+
+export interface Deployed {
+  token: FernetToken;
+  registry: SequencerRegistry;
+  verifier: IProofVerifier;
+  verifierIsMock: boolean;
+  rollup: FernetRollup;
+  deployBlock: number;
+}
+
+/** Default genesis values (public, fixed: documented in the README). */
+export const DEFAULT_GENESIS_ARCHIVE = keccak256(toUtf8Bytes("fernet.genesis.archive"));
+export const DEFAULT_GENESIS_SEED = keccak256(toUtf8Bytes("fernet.genesis.seed"));
+
+/** Deploys the suite; see the module comment for the order and the slasher wiring. */
+export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
+  const { preset, deployer } = opts;
+  const from = await deployer.getAddress();
+  const firstBlock = await ethers.provider.getBlockNumber();
+  const token = (
+    opts.token
+      ? await ethers.getContractAt("FernetToken", opts.token, deployer)
+      : await ethers.deployContract("FernetToken", ["Fernet Token", "FNT", from], deployer)
+  ) as unknown as FernetToken;
+  if (!opts.token) await token.waitForDeployment();
+
+  const nonce = await ethers.provider.getTransactionCount(from, "pending");
+  const rollupNonce = nonce + (opts.verifier ? 1 : 2);
+  const predictedRollup = ethers.getCreateAddress({ from, nonce: rollupNonce });
+  const registry = (await ethers.deployContract(
+    "SequencerRegistry",
+    [{ token: await token.getAddress(), ...preset.registry }, from, [predictedRollup]],
+    deployer,
+  )) as unknown as SequencerRegistry;
+  await registry.waitForDeployment();
+
+  if (opts.beforeRollup) await opts.beforeRollup(registry, token);
+
+  const afterHook = await ethers.provider.getTransactionCount(from, "pending");
+  if (afterHook !== nonce + 1) {
+    throw new Error(
+      `The deployer sent ${afterHook - nonce - 1} transaction(s) between the registry and the rollup; ` +
+        "the registry's slasher address would be wrong. Use other accounts in beforeRollup.",
+    );
+  }
+  let verifierAddress = opts.verifier;
+  if (!verifierAddress) {
+    const mock = await ethers.deployContract("MockProofVerifier", deployer);
+    await mock.waitForDeployment();
+    verifierAddress = await mock.getAddress();
+  }
+  const rollup = (await ethers.deployContract(
+    "FernetRollup",
+    [
+      {
+        token: await token.getAddress(),
+        registry: await registry.getAddress(),
+        verifier: verifierAddress,
+        treasury: opts.treasury ?? ethers.ZeroAddress,
+        genesisArchive: opts.genesisArchive ?? DEFAULT_GENESIS_ARCHIVE,
+        genesisSeed: opts.genesisSeed ?? DEFAULT_GENESIS_SEED,
+        ...preset.rollup,
+      },
+    ],
+    deployer,
+  )) as unknown as FernetRollup;
+  await rollup.waitForDeployment();
+  if ((await rollup.getAddress()) !== predictedRollup) {
+    throw new Error(`Rollup deployed at ${await rollup.getAddress()}, registry expects ${predictedRollup}.`);
+  }
+  const verifier = (await ethers.getContractAt("IProofVerifier", verifierAddress, deployer)) as unknown as IProofVerifier;
+  return { token, registry, verifier, verifierIsMock: !opts.verifier, rollup, deployBlock: firstBlock + 1 };
+}
