@@ -294,7 +294,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IFernetRollup
-    function submitProof(Header calldata header, bytes calldata proof) external override nonReentrant {
+    function submitProof(Header calldata header, bytes calldata proof) external override {
         uint256 height = _pendingHeight();
         if (header.height != height) {
             revert Rollup__WrongHeight(height, header.height);

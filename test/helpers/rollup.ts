@@ -54,6 +54,8 @@ export interface WorldOptions {
   treasury?: string;
   sequencerCount?: number;
   rewardPool?: bigint;
+  /** Use the test-only ReentrantToken (its transfer hook calls back into a target). */
+  reentrantToken?: boolean;
 }
 
 /**
@@ -70,7 +72,11 @@ export async function deployWorld(opts: WorldOptions = {}): Promise<World> {
   const cfg: RollupConfig = { ...LOCAL.rollup, ...opts.rollup };
   const regCfg: RegistryConfig = { ...LOCAL.registry, ...opts.registry };
 
-  const token = (await ethers.deployContract("FernetToken", ["Fernet Token", "FNT", deployer.address])) as unknown as FernetToken;
+  const token = (
+    opts.reentrantToken
+      ? await ethers.deployContract("ReentrantToken")
+      : await ethers.deployContract("FernetToken", ["Fernet Token", "FNT", deployer.address])
+  ) as unknown as FernetToken;
   for (const s of signers.slice(0, 16)) {
     await token.mint(s.address, 1_000_000n * TOKEN);
   }

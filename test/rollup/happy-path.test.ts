@@ -118,6 +118,9 @@ describe("FernetRollup happy path", () => {
       expect(future.roundStart).to.equal(0n);
       const zero = await w.rollup.getHeightState(0n);
       expect(zero.phase).to.equal(Phase.NotStarted);
+      const unknownSeed = await w.rollup.getHeightState(w.cfg.lookahead + 1n);
+      expect(unknownSeed.seed).to.equal(ZeroHash);
+      expect(unknownSeed.seedKnownAt).to.equal(0n);
     });
 
     it("reports the deadlines of the round from the configuration", async () => {
@@ -557,6 +560,13 @@ describe("FernetRollup happy path", () => {
       await expect(w.rollup.connect(thief).submitProof(block.header, proof))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__InvalidProof")
         .withArgs(1n, expected);
+    });
+
+    it("exposes the public-inputs hash, identical to the SDK's", async () => {
+      const { w, block, prover } = await loadFixture(revealed);
+      expect(await w.rollup.publicInputsHash(block.header, prover.address)).to.equal(
+        publicInputsHash(w.chainId, await w.rollup.getAddress(), block.header, prover.address),
+      );
     });
 
     it("refuses a proof of other public inputs", async () => {
