@@ -39,7 +39,7 @@ async function toStart(b: Bench): Promise<{ proposal: bigint }> {
 }
 
 /** One full happy-path round; returns the gas of each step when `measure` is set. */
-async function round(b: Bench, dataBytes: number): Promise<Record<string, bigint> & { winner: string }> {
+async function round(b: Bench, dataBytes: number): Promise<{ proposeFirst: bigint; proposeOutbid: bigint; commit: bigint; reveal: bigint; finalize: bigint; winner: string }> {
   const height = (await b.rollup.tip()) + 1n;
   const { proposal } = await toStart(b);
   const [best, worse] = await bestFirst(b, height);

@@ -41,17 +41,17 @@ type Action =
 
 const who = fc.nat({ max: 7 });
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constantFrom("register", "exit", "withdraw" as const), who }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constantFrom<"register" | "exit" | "withdraw">("register", "exit", "withdraw"), who }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("propose" as const), who }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant("proposeBest" as const) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant("commit" as const), who, extra: fc.nat({ max: 3 }) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant("reveal" as const) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant("prove" as const), who }), weight: 4 },
   {
-    arbitrary: fc.record({ kind: fc.constantFrom("backup", "slashProver", "penalise", "claim" as const), who }),
+    arbitrary: fc.record({ kind: fc.constantFrom<"backup" | "slashProver" | "penalise" | "claim">("backup", "slashProver", "penalise", "claim"), who }),
     weight: 3,
   },
-  { arbitrary: fc.record({ kind: fc.constantFrom("deposit", "withdrawEscrow" as const), who, amount: fc.nat({ max: 300 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constantFrom<"deposit" | "withdrawEscrow">("deposit", "withdrawEscrow"), who, amount: fc.nat({ max: 300 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.constantFrom(1, 3, 7, 12, 25, 60, 130) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("toDeadline" as const), which: fc.nat({ max: 3 }), offset: fc.constantFrom(-2, -1) }), weight: 2 },
 );
