@@ -1,0 +1,101 @@
+/** Typed enums and records returned by the SDK (never raw tuples). */
+
+/** Registry status of a sequencer (ISequencerRegistry.Status). */
+export enum SequencerStatus {
+  None = 0,
+  Queued = 1,
+  Active = 2,
+  Exiting = 3,
+  Withdrawable = 4,
+  Ejected = 5,
+}
+
+/** Phase of a round (IFernetRollup.Phase). */
+export enum Phase {
+  NotStarted = 0,
+  Proposal = 1,
+  Commitment = 2,
+  Reveal = 3,
+  Proving = 4,
+  Backup = 5,
+  Finalized = 6,
+}
+
+/** The missed deadline that opened backup mode (IFernetRollup.BackupReason). */
+export enum BackupReason {
+  None = 0,
+  NoProposal = 1,
+  NoCommitment = 2,
+  NoReveal = 3,
+  NoProof = 4,
+}
+
+/** How a height was finalized (IFernetRollup.Finalization). */
+export enum Finalization {
+  None = 0,
+  Proven = 1,
+  Backup = 2,
+}
+
+/** The per-height history record. */
+export interface BlockRecord {
+  proposer: string;
+  proposedAt: bigint;
+  blockHash: string;
+  txsRoot: string;
+  dataHash: string;
+  prover: string;
+  bond: bigint;
+  proverRewardBps: bigint;
+  revealed: boolean;
+  settled: boolean;
+  finalization: Finalization;
+  finalizedAt: bigint;
+  canonicalBlockHash: string;
+  backupSubmitter: string;
+}
+
+/** The state of one height, with the protocol rules applied on-chain. */
+export interface HeightState {
+  height: bigint;
+  phase: Phase;
+  backupReason: BackupReason;
+  roundStart: bigint;
+  proposalDeadline: bigint;
+  commitmentDeadline: bigint;
+  revealDeadline: bigint;
+  provingDeadline: bigint;
+  seed: string;
+  seedKnownAt: bigint;
+  bestScore: bigint;
+  record: BlockRecord;
+}
+
+/** A registered sequencer. */
+export interface SequencerInfo {
+  address: string;
+  withdrawer: string;
+  stake: bigint;
+  registeredAt: bigint;
+  activeFrom: bigint;
+  exitInitiatedAt: bigint;
+  exitableAt: bigint;
+  ejectedAt: bigint;
+  status: SequencerStatus;
+}
+
+/** Confirmation stages of seed 001 that the L1 contracts can attest (3-7). */
+export enum ConfirmationStage {
+  /** Not (yet) in the best proposal of its height. */
+  Unknown = 0,
+  /** In the highest-ranking proposal. */
+  BestProposal = 3,
+  /** ... with a valid prover commitment. */
+  ProverCommitted = 4,
+  /** ... with its data available (revealed). */
+  DataAvailable = 5,
+  /** In a proven block verified by the L1 contracts. */
+  Proven = 6,
+  /** In a proven block whose L1 transaction is finalized. */
+  L1Finalized = 7,
+}
