@@ -17,3 +17,4 @@ export * from "./contract-errors";
 export * from "./clients";
 export * from "./ranking";
 export * from "./confirmations";
+export * from "./agents";
