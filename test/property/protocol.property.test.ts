@@ -31,6 +31,8 @@ type Action =
   | { kind: "register" | "exit" | "withdraw"; who: number }
   | { kind: "propose"; who: number }
   | { kind: "proposeBest" }
+  /** A whole happy round from wherever the round is: best proposal, commitment, reveal, proof. */
+  | { kind: "round"; who: number }
   | { kind: "commit"; who: number; extra: number }
   | { kind: "reveal" }
   | { kind: "prove" | "backup" | "slashProver" | "penalise" | "claim"; who: number }
@@ -44,6 +46,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constantFrom<"register" | "exit" | "withdraw">("register", "exit", "withdraw"), who }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("propose" as const), who }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant("proposeBest" as const) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant("round" as const), who }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("commit" as const), who, extra: fc.nat({ max: 3 }) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant("reveal" as const) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant("prove" as const), who }), weight: 4 },
@@ -149,6 +152,17 @@ async function step(ctx: Ctx, a: Action): Promise<void> {
   const h = m.pending;
   const actor = "who" in a ? ctx.actors[a.who % ctx.actors.length] : ctx.actors[0];
   switch (a.kind) {
+    case "round": {
+      if (m.phase(ctx.clock + 1n)[0] !== Phase.Proposal) {
+        return;
+      }
+      await step(ctx, { kind: "proposeBest" });
+      await step(ctx, { kind: "toDeadline", which: 0, offset: -1 });
+      await step(ctx, { kind: "commit", who: a.who, extra: 0 });
+      await step(ctx, { kind: "reveal" });
+      await step(ctx, { kind: "prove", who: a.who });
+      return;
+    }
     case "wait": {
       ctx.clock += BigInt(a.seconds);
       await time.increaseTo(ctx.clock);
