@@ -121,4 +121,40 @@ export async function benchRollup(sheet: GasSheet, population: number): Promise<
     empty.proposeFirst + empty.commit + empty.reveal + empty.finalize,
   );
   sheet.record(SECTION, "claimRewards", population, await gasOf(d.rollup.connect(seqs[0]).claimRewards(seqs[0].address)));
+
+  // Unhappy paths: the prover withholds its proof twice. First the reporter slashes, then a backup
+  // block is submitted; the second time the backup submission settles the slash itself.
+  const [reporter, backupProver] = [signers[5], signers[6]];
+  const missed = async (): Promise<bigint> => {
+    const height = (await b.rollup.tip()) + 1n;
+    const { proposal } = await toStart(b);
+    const [best] = await bestFirst(b, height);
+    const { header, data } = blockFor(height, await b.rollup.archive(), 0);
+    await b.rollup.connect(best).propose(header);
+    await time.increaseTo(proposal);
+    const quote: Quote = {
+      height,
+      blockHash: (await b.rollup.getBlock(height)).blockHash,
+      prover: b.prover.address,
+      bond: LOCAL.rollup.minimumProverBond,
+      proverRewardBps: 2_000n,
+      validUntil: BigInt(await time.latest()) + 3_600n,
+    };
+    await b.rollup.connect(b.prover).commitProver(quote, await signQuote(best, quoteDomain(b.chainId, await b.rollup.getAddress()), quote));
+    await b.rollup.connect(best).reveal(height, data);
+    const state = await b.rollup.getHeightState(height);
+    await time.increaseTo(state.provingDeadline);
+    return height;
+  };
+  const backupBlock = async (height: bigint) => {
+    const { header, data } = blockFor(height + 1_000_000n, await b.rollup.archive(), 0);
+    const h = { ...header, height };
+    const proof = mockProof(publicInputsHash(b.chainId, await b.rollup.getAddress(), h as Header, backupProver.address));
+    return b.rollup.connect(backupProver).submitBackupBlock(h, data, proof);
+  };
+  const h1 = await missed();
+  sheet.record(SECTION, "slashProver", population, await gasOf(b.rollup.connect(reporter).slashProver(h1)));
+  sheet.record(SECTION, "submitBackupBlock (slash already settled)", population, await gasOf(backupBlock(h1)));
+  const h2 = await missed();
+  sheet.record(SECTION, "submitBackupBlock (settles the prover slash)", population, await gasOf(backupBlock(h2)));
 }
