@@ -43,6 +43,22 @@ describe("FernetRollup with a re-entrant token", () => {
     expect(await w.rollup.rewardPool()).to.equal(pool + 3n);
   });
 
+  it("refuses a deposit or a backup block re-entered from inside another escrow move", async () => {
+    const { w, token } = await loadFixture(world);
+    const p = w.provers[0];
+    const [total] = await w.rollup.escrowOf(p.address);
+    await arm(w, token, "deposit", [1n]);
+    await w.rollup.connect(p).withdrawEscrow(2n);
+    await expectReentryRefused(w, token);
+    const block = await makeBlock(w);
+    await arm(w, token, "submitBackupBlock", [block.header, block.data, "0x"]);
+    await w.rollup.connect(p).deposit(2n);
+    expect(await token.reentryAttempts()).to.equal(2n);
+    expect(w.rollup.interface.parseError(await token.lastReentryError())?.name).to.equal("ReentrancyGuardReentrantCall");
+    expect((await w.rollup.escrowOf(p.address))[0]).to.equal(total);
+    expect(await w.rollup.tip()).to.equal(0n);
+  });
+
   it("pays rewards once when claimRewards is re-entered", async () => {
     const { w, token } = await loadFixture(world);
     const { proposer } = await happyRound(w);
