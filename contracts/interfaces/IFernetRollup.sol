@@ -149,7 +149,8 @@ interface IFernetRollup {
     event EscrowWithdrawn(address indexed prover, uint256 amount);
     /// @notice The bond of `prover` for `height` was unlocked.
     event BondReleased(uint256 indexed height, address indexed prover, uint256 bond);
-    /// @notice The bond of `prover` for `height` was slashed: `bounty` to `reporter`, `burned` to the treasury or burn address.
+    /// @notice The bond of `prover` for `height` was slashed: `bounty` to `reporter`, `burned` to the
+    ///         treasury or the burn address.
     event ProverSlashed(
         uint256 indexed height, address indexed prover, address indexed reporter, uint256 bounty, uint256 burned
     );
@@ -174,7 +175,8 @@ interface IFernetRollup {
     error Rollup__WrongParent(bytes32 expected, bytes32 actual);
     /// @notice The action needs phase `expected`; `height` is in phase `actual`.
     error Rollup__WrongPhase(uint256 height, Phase expected, Phase actual);
-    /// @notice `sequencer` was not Active when the seed of `height` became known (`seedKnownAt`), or is exiting or ejected.
+    /// @notice `sequencer` was not Active when the seed of `height` became known (`seedKnownAt`), or is
+    ///         exiting or ejected.
     error Rollup__NotEligible(address sequencer, uint256 height, uint256 seedKnownAt);
     /// @notice A proposal scoring `score` does not beat the best one (`bestScore`).
     error Rollup__ProposalNotBetter(uint256 height, uint256 score, uint256 bestScore);
