@@ -249,10 +249,16 @@ export async function finalizeRound(w: World, sequencer: Signer, height: bigint,
   return header;
 }
 
-/** Lets the pending `height` fall into backup (nobody proposes), then fills it with a backup block. */
+/**
+ * Lets the pending `height` fall into backup (no proposal, or a proposal nobody committed to), then
+ * fills it with a backup block sent by `stranger`.
+ */
 export async function backupRound(w: World, height: bigint): Promise<void> {
   const s = await w.rollup.getHeightState(height);
-  await time.increaseTo(s.proposalDeadline);
+  const backupFrom = s.record.proposer === ethers.ZeroAddress ? s.proposalDeadline : s.commitmentDeadline;
+  if (backupFrom > BigInt(await time.latest())) {
+    await time.increaseTo(backupFrom);
+  }
   const data = ethers.hexlify(toUtf8Bytes(`backup ${height}`));
   const header = buildHeader({
     height,
