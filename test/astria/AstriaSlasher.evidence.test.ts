@@ -1,0 +1,904 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { keccak256, toUtf8Bytes, ZeroHash, type ContractTransactionResponse } from "ethers";
+import { blockHash, type Header } from "../../sdk/src/hashing";
+import {
+  EMPTY_ROOT,
+  absenceProof,
+  astriaTxProof,
+  bindingDigest,
+  bindingDomain,
+  cometDataHash,
+  entryProof,
+  l2TxHash,
+  l2TxProof,
+  leafHash,
+  merkleRoot,
+  rollupLeafHash,
+  rollupLeafProof,
+  rollupTxsOf,
+  rollupTxsRoot,
+  shapeWitness,
+  type AstriaBlock,
+  type Binding,
+  type Entry,
+  type RollupData,
+  type RollupLeaf,
+  type TopOfBlock,
+} from "../../sdk/src/astria";
+import {
+  ASTRIA_CHAIN_ID,
+  OTHER_ROLLUPS,
+  ROLLUP_ID,
+  SLASHER,
+  TOKEN,
+  astriaBlock,
+  backupRound,
+  commitRevealProve,
+  deployWorld,
+  finalizeRound,
+  postBinding,
+  propose,
+  relay,
+  rollupTxs,
+  sign,
+  toProposalDeadline,
+  toRevealDeadline,
+  top,
+  withEntries,
+  type World,
+  type WorldOptions,
+} from "./helpers/world";
+
+const BURN = "0x000000000000000000000000000000000000dEaD";
+const PENALTY = SLASHER.penalty;
+const BOUNTY = (PENALTY * SLASHER.bountyBps) / 10_000n;
+const OWN_TX = keccak256(toUtf8Bytes("sequencer's own tx"));
+const [LOW, HIGH] = OTHER_ROLLUPS;
+const LOW_DATA: RollupData = { rollupId: LOW, txs: ["0x01"] };
+const HIGH_DATA: RollupData = { rollupId: HIGH, txs: ["0x02"] };
+const H = 3n; // the L2 height under test
+
+enum Offence {
+  DoubleBinding,
+  WrongBlockHash,
+  AstriaMismatch,
+  TxMismatch,
+  MissingBinding,
+  RangeOmission,
+}
+enum Mismatch {
+  RootMismatch,
+  RollupAbsent,
+  SkippedBlock,
+  CountMismatch,
+}
+enum Omission {
+  StartsLate,
+  EndsEarly,
+}
+
+/**
+ * An Astria block where this rollup has a leaf with an empty tx tree (Astria never builds one; the
+ * slasher must still not count it as "carrying txs").
+ */
+function emptyLeafBlock(w: World, height: bigint, time_: bigint): AstriaBlock {
+  const rollups = [
+    { rollupId: LOW, txs: ["0x01"], txsRoot: rollupTxsRoot(["0x01"]) },
+    { rollupId: ROLLUP_ID, txs: [], txsRoot: EMPTY_ROOT },
+  ];
+  const rollupLeafHashes = rollups.map((r) => rollupLeafHash(r.rollupId, r.txsRoot));
+  const rollupTransactionsRoot = merkleRoot(rollupLeafHashes);
+  const rollupIdsRoot = merkleRoot(rollups.map((r) => leafHash(r.rollupId)));
+  const block: AstriaBlock = {
+    header: {
+      chainId: ASTRIA_CHAIN_ID,
+      height,
+      time: time_,
+      dataHash: cometDataHash([rollupTransactionsRoot, rollupIdsRoot]),
+      proposerAddress: "0x" + "08".repeat(20),
+      rollupTransactionsRoot,
+    },
+    rollups,
+    rollupIdsRoot,
+    rollupLeafHashes,
+  };
+  w.astria.set(height, block);
+  return block;
+}
+
+/**
+ * Heights 1 and 2 finalized by seqA (its commitment is in force from height 3). Astria blocks 1-8 are
+ * final and old, with this rollup's txs in 1 (2 txs), 3 (3 txs, between two other rollups) and 4
+ * (1 tx, first); 2 has no rollups at all, 5, 6 and 7 only other rollups (below, above, around this
+ * one), and 8 an empty leaf for this rollup.
+ */
+async function astriaReady(options: WorldOptions = {}): Promise<World> {
+  const w = await deployWorld(options);
+  const t0 = BigInt(await time.latest());
+  const chain: Array<[bigint, number, RollupData[]]> = [
+    [1n, 2, [LOW_DATA]],
+    [2n, 0, []],
+    [3n, 3, [LOW_DATA, HIGH_DATA]],
+    [4n, 1, [HIGH_DATA]],
+    [5n, 0, [LOW_DATA]],
+    [6n, 0, [HIGH_DATA]],
+    [7n, 0, [LOW_DATA, HIGH_DATA]],
+  ];
+  for (const [h, ours, others] of chain) {
+    await relay(w, astriaBlock(w, h, t0 + h, rollupTxs(`a${h}`, ours), others));
+  }
+  await relay(w, emptyLeafBlock(w, 8n, t0 + 8n));
+  await finalizeRound(w, w.seqA, 1n);
+  await finalizeRound(w, w.seqA, 2n);
+  return w;
+}
+
+/** Rollup txs of remembered Astria block `h`. */
+function txsOf(w: World, h: bigint): readonly string[] {
+  return rollupTxsOf(w.astria.get(h)!, ROLLUP_ID);
+}
+
+interface Scenario {
+  w: World;
+  t: TopOfBlock;
+  header: Header;
+  txHashes: string[];
+  signed?: { binding: Binding; entries: Entry[]; signature: string };
+}
+
+interface ScenarioOptions {
+  start?: bigint;
+  end?: bigint;
+  /** Replaces the honest entries. */
+  entries?: (w: World, t: TopOfBlock) => Entry[];
+  /** Replaces the honest L2 tx hashes (default: the top-of-block, then one own tx). */
+  l2?: (w: World, t: TopOfBlock) => string[];
+  post?: boolean;
+  finalize?: boolean;
+  world?: WorldOptions;
+}
+
+/**
+ * seqA proposes height 3 taking Astria `[start, end)` (default `[1, 9)`: everything final), Astria block
+ * 9 (with rollup txs) becomes final just before the proposal (inside the margin), seqA posts its
+ * binding, and the block is finalized.
+ */
+async function scenario(options: ScenarioOptions = {}): Promise<Scenario> {
+  const w = await astriaReady(options.world);
+  const honest = top(w, options.start ?? 1n, options.end ?? 9n);
+  const t = options.entries ? withEntries(honest, options.entries(w, honest)) : honest;
+  const txHashes = options.l2 ? options.l2(w, honest) : [...honest.txHashes, OWN_TX];
+  const header = await propose(w, w.seqA, H, txHashes);
+  const proposedAt = (await w.rollup.getBlock(H)).proposedAt;
+  await relay(w, astriaBlock(w, 9n, proposedAt - 2n, rollupTxs("a9", 2), [LOW_DATA]));
+  const signed = options.post === false ? undefined : await postBinding(w, w.seqA, H, t);
+  if (options.finalize ?? true) {
+    await commitRevealProve(w, H);
+  }
+  return { w, t, header, txHashes, signed };
+}
+
+const hashesOf = (txs: readonly string[]): string[] => txs.map(l2TxHash);
+
+/** Entries with offsets recomputed from the counts. */
+function chained(entries: Entry[]): Entry[] {
+  let offset = 0n;
+  return entries.map((e) => {
+    const out = { ...e, offset };
+    offset += e.txCount;
+    return out;
+  });
+}
+
+// ------------------------------------------------------------------ fixtures (one per scenario)
+
+const honest = () => scenario();
+const unposted = () => scenario({ post: false, finalize: false });
+const unpostedFinalized = () => scenario({ post: false });
+/** The entry for Astria 3 claims only its first two txs (a root Astria never had). */
+const wrongRoot = () =>
+  scenario({
+    entries: (w, t) => {
+      const a3 = txsOf(w, 3n).slice(0, 2);
+      return chained([t.entries[0], { ...t.entries[1], rollupTxsRoot: rollupTxsRoot(a3), txCount: 2n }, t.entries[2]]);
+    },
+    l2: (w) => [...hashesOf(txsOf(w, 1n)), ...hashesOf(txsOf(w, 3n).slice(0, 2)), ...hashesOf(txsOf(w, 4n)), OWN_TX],
+  });
+/** Made-up "Astria" txs for blocks 2, 5, 6 and 7, where this rollup had none. */
+const fabricated = () =>
+  scenario({
+    entries: (_w, t) => {
+      const fake = (h: bigint): Entry => ({
+        astriaHeight: h,
+        rollupTxsRoot: rollupTxsRoot([ethers.hexlify(toUtf8Bytes(`fake ${h}`))]),
+        txCount: 1n,
+        offset: 0n,
+      });
+      const [a1, a3, a4] = t.entries;
+      return chained([a1, fake(2n), a3, a4, fake(5n), fake(6n), fake(7n)]);
+    },
+    l2: (w) => [
+      ...hashesOf(txsOf(w, 1n)),
+      l2TxHash(toUtf8Bytes("fake 2")),
+      ...hashesOf(txsOf(w, 3n)),
+      ...hashesOf(txsOf(w, 4n)),
+      ...[5, 6, 7].map((h) => l2TxHash(toUtf8Bytes(`fake ${h}`))),
+    ],
+  });
+/** Astria blocks carrying rollup txs left without an entry although inside the range. */
+const skipping = (dropped: bigint[]) =>
+  scenario({
+    entries: (_w, t) => chained(t.entries.filter((e) => !dropped.includes(e.astriaHeight))),
+    l2: (w, t) => t.entries.filter((e) => !dropped.includes(e.astriaHeight)).flatMap((e) => hashesOf(txsOf(w, e.astriaHeight))),
+  });
+const skippedMiddle = () => skipping([3n]);
+const skippedFirst = () => skipping([1n]);
+const skippedLast = () => skipping([4n]);
+const skippedAll = () => skipping([1n, 3n, 4n]);
+/** The entry for Astria 3 keeps Astria's root but says 2 txs; its third tx is withheld. */
+const wrongCount = () =>
+  scenario({
+    entries: (_w, t) => chained([t.entries[0], { ...t.entries[1], txCount: 2n }, t.entries[2]]),
+    l2: (w) => [...hashesOf(txsOf(w, 1n)), ...hashesOf(txsOf(w, 3n).slice(0, 2)), ...hashesOf(txsOf(w, 4n))],
+  });
+/** Honest entries, but the block front-runs: Astria 3's first two txs swapped. */
+const swapped = () =>
+  scenario({
+    l2: (w) => {
+      const [x, y, z] = hashesOf(txsOf(w, 3n));
+      return [...hashesOf(txsOf(w, 1n)), y, x, z, ...hashesOf(txsOf(w, 4n)), OWN_TX];
+    },
+  });
+/** Honest entries, but the block carries only Astria 1's txs. */
+const truncated = () => scenario({ l2: (w) => hashesOf(txsOf(w, 1n)) });
+/** The range starts at Astria 3, skipping block 1 that the cursor (1) required. */
+const startsLate = () => scenario({ start: 3n });
+/** The range ends at Astria 4, leaving out block 4 although it was final long before the proposal. */
+const endsEarly = () => scenario({ end: 4n });
+const toTreasury = async () => {
+  const [deployer] = await ethers.getSigners();
+  return scenario({ post: false, finalize: false, world: { slasher: { treasury: deployer.address } } });
+};
+const bigPenalty = () => scenario({ post: false, finalize: false, world: { slasher: { penalty: 1_500n * TOKEN } } });
+
+// ------------------------------------------------------------------ helpers
+
+/** Checks the slash of seqA at height 3 for `offence`: amounts, payouts, record and conservation. */
+async function expectSlashed(w: World, tx: Promise<ContractTransactionResponse>, offence: Offence): Promise<void> {
+  await expect(tx)
+    .to.emit(w.slasher, "Slashed")
+    .withArgs(H, w.seqA.address, w.reporter.address, offence, PENALTY, BOUNTY, PENALTY - BOUNTY);
+  await expect(tx).to.changeTokenBalances(w.token, [w.reporter, BURN, w.slasher], [BOUNTY, PENALTY - BOUNTY, -PENALTY]);
+  expect((await w.slasher.bindingAt(H)).slashed).to.equal(true);
+  expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(SLASHER.minimumBond - PENALTY);
+  expect(await w.token.balanceOf(await w.slasher.getAddress())).to.equal(await w.slasher.totalBonded());
+}
+
+/** Entry proof of the entry at Astria height `astriaHeight` of `s`'s posted binding. */
+function entryAt(s: Scenario, astriaHeight: bigint) {
+  const entries = s.signed!.entries;
+  return entryProof(entries, entries.findIndex((e) => e.astriaHeight === astriaHeight));
+}
+
+function leafOf(s: Scenario, astriaHeight: bigint): RollupLeaf {
+  return rollupLeafProof(s.w.astria.get(astriaHeight)!, ROLLUP_ID);
+}
+
+function otherLeaf(s: Scenario, astriaHeight: bigint, rollupId: string): RollupLeaf {
+  return rollupLeafProof(s.w.astria.get(astriaHeight)!, rollupId);
+}
+
+describe("AstriaSlasher: evidence", () => {
+  describe("1. double binding", () => {
+    it("slashes two different bindings signed for one height", async () => {
+      const s = await loadFixture(honest);
+      const { w } = s;
+      const a = s.signed!;
+      const b: Binding = { ...a.binding, blockHash: keccak256(toUtf8Bytes("the other block")) };
+      const domain = bindingDomain(w.chainId, await w.slasher.getAddress());
+      const tx = w.slasher.connect(w.reporter).proveDoubleBinding(a.binding, a.signature, b, await sign(w, w.seqA, b));
+      await expect(tx)
+        .to.emit(w.slasher, "DoubleBindingProven")
+        .withArgs(H, w.seqA.address, bindingDigest(domain, a.binding), bindingDigest(domain, b));
+      await expectSlashed(w, tx, Offence.DoubleBinding);
+    });
+
+    it("refuses the same binding twice (valid evidence of nothing)", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const digest = await w.slasher.bindingDigest(signed!.binding);
+      await expect(
+        w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, signed!.binding, signed!.signature),
+      )
+        .to.be.revertedWithCustomError(w.slasher, "Astria__SameBinding")
+        .withArgs(digest);
+    });
+
+    it("refuses bindings for two different heights", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const b: Binding = { ...signed!.binding, l2Height: 4n };
+      await expect(w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, b, await sign(w, w.seqA, b)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__HeightMismatch")
+        .withArgs(H, 4n);
+    });
+
+    it("refuses a forged second signature", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const b: Binding = { ...signed!.binding, astriaEnd: 10n };
+      await expect(w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, b, await sign(w, w.stranger, b)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__SignerMismatch")
+        .withArgs(w.seqA.address, w.stranger.address);
+    });
+
+    it("refuses bindings by a sequencer that did not win the height", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const a: Binding = signed!.binding;
+      const b: Binding = { ...a, astriaEnd: 10n };
+      await expect(w.slasher.proveDoubleBinding(a, await sign(w, w.seqB, a), b, await sign(w, w.seqB, b)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotWinner")
+        .withArgs(H, w.seqB.address, w.seqA.address);
+    });
+
+    it("refuses a height where the sequencer's commitment was not in force", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const a: Binding = { ...signed!.binding, l2Height: 2n };
+      const b: Binding = { ...a, astriaEnd: 10n };
+      await expect(w.slasher.proveDoubleBinding(a, await sign(w, w.seqA, a), b, await sign(w, w.seqA, b)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+        .withArgs(w.seqA.address, 2n);
+    });
+
+    it("refuses a height whose winner is not settled yet", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const a: Binding = { ...signed!.binding, l2Height: 4n };
+      const b: Binding = { ...a, astriaEnd: 10n };
+      const sigA = await sign(w, w.seqA, a);
+      const sigB = await sign(w, w.seqA, b);
+      await expect(w.slasher.proveDoubleBinding(a, sigA, b, sigB))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__WinnerNotKnown")
+        .withArgs(4n, 1n); // Proposal
+      const far: Binding = { ...a, l2Height: 9n };
+      const far2: Binding = { ...b, l2Height: 9n };
+      await expect(w.slasher.proveDoubleBinding(far, await sign(w, w.seqA, far), far2, await sign(w, w.seqA, far2)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__WinnerNotKnown")
+        .withArgs(9n, 0n); // NotStarted
+    });
+
+    it("refuses a replay once the height was slashed", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const b: Binding = { ...signed!.binding, astriaEnd: 10n };
+      const sigB = await sign(w, w.seqA, b);
+      await w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, b, sigB);
+      await expect(w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, b, sigB))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+        .withArgs(w.seqA.address, H);
+    });
+  });
+
+  describe("2. binding versus the block actually won", () => {
+    it("slashes a binding (a user's receipt) for another block than the one the sequencer won with", async () => {
+      const s = await loadFixture(honest);
+      const { w } = s;
+      const other = keccak256(toUtf8Bytes("the block users were promised"));
+      const receipt: Binding = { ...s.signed!.binding, blockHash: other };
+      const tx = w.slasher.connect(w.reporter).proveWrongBlockHash(receipt, await sign(w, w.seqA, receipt));
+      await expect(tx)
+        .to.emit(w.slasher, "WrongBlockHashProven")
+        .withArgs(H, w.seqA.address, other, blockHash(s.header));
+      await expectSlashed(w, tx, Offence.WrongBlockHash);
+    });
+
+    it("refuses the binding of the block that won", async () => {
+      const { w, signed, header } = await loadFixture(honest);
+      await expect(w.slasher.proveWrongBlockHash(signed!.binding, signed!.signature))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__BlockHashMatches")
+        .withArgs(H, blockHash(header));
+    });
+
+    it("refuses a forged signature", async () => {
+      const { w, signed } = await loadFixture(honest);
+      const receipt: Binding = { ...signed!.binding, blockHash: ZeroHash };
+      await expect(w.slasher.proveWrongBlockHash(receipt, await sign(w, w.stranger, receipt)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotWinner")
+        .withArgs(H, w.stranger.address, w.seqA.address);
+    });
+  });
+
+  describe("3. binding versus the light client", () => {
+    describe("root mismatch", () => {
+      it("slashes an entry whose rollup-tx root is not Astria's", async () => {
+        const s = await loadFixture(wrongRoot);
+        const { w } = s;
+        const entry = entryAt(s, 3n);
+        const leaf = leafOf(s, 3n);
+        const tx = w.slasher.connect(w.reporter).proveRootMismatch(H, entry, leaf);
+        await expect(tx)
+          .to.emit(w.slasher, "AstriaMismatchProven")
+          .withArgs(H, w.seqA.address, Mismatch.RootMismatch, 3n, entry.entry.rollupTxsRoot, leaf.txsRoot);
+        await expectSlashed(w, tx, Offence.AstriaMismatch);
+      });
+
+      it("refuses Astria's own root (valid evidence of nothing)", async () => {
+        const s = await loadFixture(honest);
+        const leaf = leafOf(s, 3n);
+        await expect(s.w.slasher.proveRootMismatch(H, entryAt(s, 3n), leaf))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__RootMatches")
+          .withArgs(3n, leaf.txsRoot);
+      });
+
+      it("refuses another rollup's leaf", async () => {
+        const s = await loadFixture(wrongRoot);
+        await expect(s.w.slasher.proveRootMismatch(H, entryAt(s, 3n), otherLeaf(s, 3n, LOW)))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__WrongRollupId")
+          .withArgs(ROLLUP_ID, LOW);
+      });
+
+      it("refuses a leaf proven against the wrong root (another Astria block's)", async () => {
+        const s = await loadFixture(wrongRoot);
+        await expect(s.w.slasher.proveRootMismatch(H, entryAt(s, 3n), leafOf(s, 1n)))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
+          .withArgs(3n);
+      });
+
+      it("refuses an entry that is not in the posted binding", async () => {
+        const s = await loadFixture(wrongRoot);
+        const entry = entryAt(s, 3n);
+        const forged = { ...entry, entry: { ...entry.entry, txCount: 3n } };
+        await expect(s.w.slasher.proveRootMismatch(H, forged, leafOf(s, 3n)))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidEntryProof")
+          .withArgs(H, entry.index);
+      });
+
+      it("refuses a height without a posted binding", async () => {
+        const s = await loadFixture(honest);
+        await expect(s.w.slasher.proveRootMismatch(2n, entryAt(s, 3n), leafOf(s, 3n)))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__BindingNotPosted")
+          .withArgs(2n);
+      });
+
+      it("refuses an Astria height the light client does not know", async () => {
+        const w = await loadFixture(astriaReady);
+        const t = top(w, 1n, 9n);
+        const fake: Entry = { astriaHeight: 12n, rollupTxsRoot: rollupTxsRoot(["0x99"]), txCount: 1n, offset: 6n };
+        const entries = [...t.entries, fake];
+        await propose(w, w.seqA, H, [...t.txHashes, l2TxHash("0x99")]);
+        await postBinding(w, w.seqA, H, { ...withEntries(t, entries), astriaEnd: 13n });
+        const leaf = rollupLeafProof(w.astria.get(3n)!, ROLLUP_ID);
+        await expect(w.slasher.proveRootMismatch(H, entryProof(entries, entries.length - 1), leaf))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__UnknownAstriaHeight")
+          .withArgs(12n);
+      });
+    });
+
+    describe("rollup absent", () => {
+      const cases: Array<[string, bigint, number]> = [
+        ["a block without any rollup (empty root)", 2n, 0],
+        ["a block whose only rollup sorts below this one (last leaf)", 5n, 1],
+        ["a block whose only rollup sorts above this one (first leaf)", 6n, 1],
+        ["a block with rollups on both sides (adjacent leaves)", 7n, 2],
+      ];
+      for (const [what, astriaHeight, neighbours] of cases) {
+        it(`slashes an entry for ${what}`, async () => {
+          const s = await loadFixture(fabricated);
+          const { w } = s;
+          const proof = absenceProof(w.astria.get(astriaHeight)!, ROLLUP_ID);
+          expect(proof.length).to.equal(neighbours);
+          const entry = entryAt(s, astriaHeight);
+          const tx = w.slasher.connect(w.reporter).proveRollupAbsent(H, entry, proof);
+          await expect(tx)
+            .to.emit(w.slasher, "AstriaMismatchProven")
+            .withArgs(H, w.seqA.address, Mismatch.RollupAbsent, astriaHeight, entry.entry.rollupTxsRoot, EMPTY_ROOT);
+          await expectSlashed(w, tx, Offence.AstriaMismatch);
+        });
+      }
+
+      it("refuses a block that carries the rollup (valid evidence of nothing)", async () => {
+        const s = await loadFixture(honest);
+        await expect(s.w.slasher.proveRollupAbsent(H, entryAt(s, 3n), [leafOf(s, 3n)]))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__RollupPresent")
+          .withArgs(3n);
+      });
+
+      it("refuses neighbours that do not enclose the rollup id", async () => {
+        const s = await loadFixture(fabricated);
+        const a7 = s.w.astria.get(7n)!;
+        const [below, above] = absenceProof(a7, ROLLUP_ID);
+        const entry = entryAt(s, 7n);
+        const notProven: RollupLeaf[][] = [
+          [], // the root is not empty
+          [below, above, below], // three leaves
+          [above, below], // wrong order
+          [below], // not the last leaf
+          [above], // not the first leaf
+          [below, { ...above, treeSize: 3n }], // different claimed sizes
+        ];
+        for (const neighbours of notProven.slice(0, 5)) {
+          await expect(s.w.slasher.proveRollupAbsent(H, entry, neighbours))
+            .to.be.revertedWithCustomError(s.w.slasher, "Astria__AbsenceNotProven")
+            .withArgs(7n);
+        }
+        await expect(s.w.slasher.proveRollupAbsent(H, entry, notProven[5]))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
+          .withArgs(7n);
+        // The first leaf of a block is not "above" an id it does not exceed.
+        const a6Entry = entryAt(s, 6n);
+        await expect(s.w.slasher.proveRollupAbsent(H, a6Entry, [{ ...otherLeaf(s, 3n, LOW) }]))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
+          .withArgs(6n);
+      });
+    });
+
+    describe("skipped block", () => {
+      const cases: Array<[string, () => Promise<Scenario>, bigint, bigint[]]> = [
+        ["between two entries", skippedMiddle, 3n, [1n, 4n]],
+        ["before the first entry", skippedFirst, 1n, [3n]],
+        ["after the last entry", skippedLast, 4n, [3n]],
+        ["in a range without entries", skippedAll, 3n, []],
+      ];
+      for (const [where, fixture, astriaHeight, around] of cases) {
+        it(`slashes a block with rollup txs left out ${where}`, async () => {
+          const s = await loadFixture(fixture);
+          const { w } = s;
+          const bracket = around.map((h) => entryAt(s, h));
+          const presence = leafOf(s, astriaHeight);
+          const tx = w.slasher.connect(w.reporter).proveSkippedBlock(H, astriaHeight, presence, bracket);
+          await expect(tx)
+            .to.emit(w.slasher, "AstriaMismatchProven")
+            .withArgs(H, w.seqA.address, Mismatch.SkippedBlock, astriaHeight, ZeroHash, presence.txsRoot);
+          await expectSlashed(w, tx, Offence.AstriaMismatch);
+        });
+      }
+
+      it("refuses a block that has its entry (valid evidence of nothing)", async () => {
+        const s = await loadFixture(honest);
+        await expect(s.w.slasher.proveSkippedBlock(H, 3n, leafOf(s, 3n), [entryAt(s, 1n), entryAt(s, 3n)]))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__EntryExists")
+          .withArgs(3n, 1n);
+      });
+
+      it("refuses entries that do not enclose the block", async () => {
+        const s = await loadFixture(skippedMiddle);
+        const [a1, a4] = [entryAt(s, 1n), entryAt(s, 4n)];
+        for (const bracket of [[], [a1], [a4], [a4, a1], [a1, a4, a1]]) {
+          await expect(s.w.slasher.proveSkippedBlock(H, 3n, leafOf(s, 3n), bracket))
+            .to.be.revertedWithCustomError(s.w.slasher, "Astria__NotBracketed")
+            .withArgs(3n);
+        }
+        // Two real entries around a block, but not adjacent ones: the block's own entry lies between.
+        const f = await loadFixture(fabricated);
+        await expect(f.w.slasher.proveSkippedBlock(H, 3n, leafOf(f, 3n), [entryAt(f, 1n), entryAt(f, 4n)]))
+          .to.be.revertedWithCustomError(f.w.slasher, "Astria__NotBracketed")
+          .withArgs(3n);
+      });
+
+      it("refuses a block outside the range", async () => {
+        const s = await loadFixture(honest);
+        await expect(s.w.slasher.proveSkippedBlock(H, 9n, leafOf(s, 9n), []))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__OutsideRange")
+          .withArgs(9n, 1n, 9n);
+        await expect(s.w.slasher.proveSkippedBlock(H, 0n, leafOf(s, 9n), []))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__OutsideRange")
+          .withArgs(0n, 1n, 9n);
+      });
+
+      it("refuses a block whose leaf for the rollup has no txs", async () => {
+        const s = await loadFixture(honest);
+        const leaf = leafOf(s, 8n);
+        expect(leaf.txsRoot).to.equal(EMPTY_ROOT);
+        await expect(s.w.slasher.proveSkippedBlock(H, 8n, leaf, [entryAt(s, 4n)]))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__RollupHasNoTxs")
+          .withArgs(8n);
+      });
+    });
+
+    describe("count mismatch (offsets that do not add up)", () => {
+      it("slashes an entry whose count does not fit its root, withholding a tx", async () => {
+        const s = await loadFixture(wrongCount);
+        const { w } = s;
+        const a3 = w.astria.get(3n)!;
+        const witness = shapeWitness(3, 2)!;
+        const tx = w.slasher.connect(w.reporter).proveCountMismatch(H, entryAt(s, 3n), astriaTxProof(a3, ROLLUP_ID, witness), 3n);
+        await expect(tx)
+          .to.emit(w.slasher, "AstriaMismatchProven")
+          .withArgs(H, w.seqA.address, Mismatch.CountMismatch, 3n, ethers.toBeHex(2n, 32), ethers.toBeHex(3n, 32));
+        await expectSlashed(w, tx, Offence.AstriaMismatch);
+      });
+
+      it("refuses every tx of an honest entry (valid evidence of nothing)", async () => {
+        const s = await loadFixture(honest);
+        const a3 = s.w.astria.get(3n)!;
+        for (let j = 0; j < 3; j++) {
+          await expect(s.w.slasher.proveCountMismatch(H, entryAt(s, 3n), astriaTxProof(a3, ROLLUP_ID, j), 3n))
+            .to.be.revertedWithCustomError(s.w.slasher, "Astria__CountConsistent")
+            .withArgs(3n, BigInt(j), 3n);
+        }
+      });
+
+      it("refuses a tx that is not in the entry's root", async () => {
+        const s = await loadFixture(wrongCount);
+        const other = astriaTxProof(s.w.astria.get(1n)!, ROLLUP_ID, 0);
+        await expect(s.w.slasher.proveCountMismatch(H, entryAt(s, 3n), other, 3n))
+          .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidAstriaTxProof")
+          .withArgs(3n, 0n);
+      });
+    });
+  });
+
+  describe("4. a top-of-block tx that differs from Astria's", () => {
+    it("slashes a block that reorders Astria's txs", async () => {
+      const s = await loadFixture(swapped);
+      const { w } = s;
+      const entry = entryAt(s, 3n);
+      const a3 = w.astria.get(3n)!;
+      const astriaTx = astriaTxProof(a3, ROLLUP_ID, 0);
+      const position = Number(entry.entry.offset);
+      const l2Tx = l2TxProof(s.header, s.txHashes, position);
+      const tx = w.slasher.connect(w.reporter).proveTxMismatch(H, entry, leafOf(s, 3n), astriaTx, l2Tx);
+      await expect(tx)
+        .to.emit(w.slasher, "TxMismatchProven")
+        .withArgs(H, w.seqA.address, 3n, 0n, BigInt(position), l2TxHash(astriaTx.data), s.txHashes[position]);
+      await expectSlashed(w, tx, Offence.TxMismatch);
+    });
+
+    it("slashes a block too short to hold the entry's txs", async () => {
+      const s = await loadFixture(truncated);
+      const { w } = s;
+      const astriaTx = astriaTxProof(w.astria.get(4n)!, ROLLUP_ID, 0);
+      const entry = entryAt(s, 4n);
+      const tx = w.slasher
+        .connect(w.reporter)
+        .proveTxMismatch(H, entry, leafOf(s, 4n), astriaTx, l2TxProof(s.header, s.txHashes, 5));
+      await expect(tx)
+        .to.emit(w.slasher, "TxMismatchProven")
+        .withArgs(H, w.seqA.address, 4n, 0n, 5n, l2TxHash(astriaTx.data), ZeroHash);
+      await expectSlashed(w, tx, Offence.TxMismatch);
+    });
+
+    it("refuses every tx of an honest block (valid evidence of nothing)", async () => {
+      const s = await loadFixture(honest);
+      for (const astriaHeight of [1n, 3n, 4n]) {
+        const entry = entryAt(s, astriaHeight);
+        const txs = txsOf(s.w, astriaHeight);
+        for (let j = 0; j < txs.length; j++) {
+          const position = Number(entry.entry.offset) + j;
+          await expect(
+            s.w.slasher.proveTxMismatch(
+              H,
+              entry,
+              leafOf(s, astriaHeight),
+              astriaTxProof(s.w.astria.get(astriaHeight)!, ROLLUP_ID, j),
+              l2TxProof(s.header, s.txHashes, position),
+            ),
+          )
+            .to.be.revertedWithCustomError(s.w.slasher, "Astria__TxMatches")
+            .withArgs(H, BigInt(position), s.txHashes[position]);
+        }
+      }
+    });
+
+    it("refuses the header of another block", async () => {
+      const s = await loadFixture(swapped);
+      const header = { ...s.header, archive: ZeroHash };
+      const l2Tx = { ...l2TxProof(s.header, s.txHashes, 2), header };
+      await expect(
+        s.w.slasher.proveTxMismatch(H, entryAt(s, 3n), leafOf(s, 3n), astriaTxProof(s.w.astria.get(3n)!, ROLLUP_ID, 0), l2Tx),
+      )
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__HeaderMismatch")
+        .withArgs(H, blockHash(s.header), blockHash(header));
+    });
+
+    it("refuses an L2 leaf proven at another position", async () => {
+      const s = await loadFixture(swapped);
+      const l2Tx = l2TxProof(s.header, s.txHashes, 3);
+      await expect(
+        s.w.slasher.proveTxMismatch(H, entryAt(s, 3n), leafOf(s, 3n), astriaTxProof(s.w.astria.get(3n)!, ROLLUP_ID, 0), l2Tx),
+      )
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidL2TxProof")
+        .withArgs(H, 2n);
+    });
+
+    it("refuses an Astria tx proven at another index", async () => {
+      const s = await loadFixture(swapped);
+      const astriaTx = { ...astriaTxProof(s.w.astria.get(3n)!, ROLLUP_ID, 1), index: 0n };
+      await expect(
+        s.w.slasher.proveTxMismatch(H, entryAt(s, 3n), leafOf(s, 3n), astriaTx, l2TxProof(s.header, s.txHashes, 2)),
+      )
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidAstriaTxProof")
+        .withArgs(3n, 0n);
+    });
+
+    it("refuses Astria's leaf when the entry's root is not Astria's (that is a root mismatch)", async () => {
+      const s = await loadFixture(wrongRoot);
+      const entry = entryAt(s, 3n);
+      const leaf = leafOf(s, 3n);
+      await expect(
+        s.w.slasher.proveTxMismatch(H, entry, leaf, astriaTxProof(s.w.astria.get(3n)!, ROLLUP_ID, 0), l2TxProof(s.header, s.txHashes, 2)),
+      )
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__EntryRootMismatch")
+        .withArgs(3n, entry.entry.rollupTxsRoot, leaf.txsRoot);
+    });
+
+    it("refuses a wrong rollup id", async () => {
+      const s = await loadFixture(swapped);
+      await expect(
+        s.w.slasher.proveTxMismatch(
+          H,
+          entryAt(s, 3n),
+          otherLeaf(s, 3n, HIGH),
+          astriaTxProof(s.w.astria.get(3n)!, ROLLUP_ID, 0),
+          l2TxProof(s.header, s.txHashes, 2),
+        ),
+      )
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__WrongRollupId")
+        .withArgs(ROLLUP_ID, HIGH);
+    });
+  });
+
+  describe("5. missing binding", () => {
+    it("slashes a winner that posted nothing by the reveal deadline", async () => {
+      const { w } = await loadFixture(unposted);
+      const s = await w.rollup.getHeightState(H);
+      await toRevealDeadline(w, H);
+      const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
+      await expect(tx).to.emit(w.slasher, "MissingBindingProven").withArgs(H, w.seqA.address, s.revealDeadline);
+      await expectSlashed(w, tx, Offence.MissingBinding);
+    });
+
+    it("slashes at once when the block was finalized before the reveal deadline", async () => {
+      const { w } = await loadFixture(unpostedFinalized);
+      const finalizedAt = (await w.rollup.getBlock(H)).finalizedAt;
+      expect(finalizedAt).to.be.lessThan((await w.rollup.getHeightState(H)).revealDeadline);
+      const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
+      await expect(tx).to.emit(w.slasher, "MissingBindingProven").withArgs(H, w.seqA.address, finalizedAt);
+      await expectSlashed(w, tx, Offence.MissingBinding);
+    });
+
+    it("refuses a height whose binding was posted (valid evidence of nothing)", async () => {
+      const { w } = await loadFixture(honest);
+      await expect(w.slasher.proveMissingBinding(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__BindingWasPosted")
+        .withArgs(H);
+    });
+
+    it("refuses while the window is still open", async () => {
+      const { w } = await loadFixture(unposted);
+      const s = await w.rollup.getHeightState(H);
+      await toProposalDeadline(w, H);
+      await expect(w.slasher.proveMissingBinding(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__BindingWindowOpen")
+        .withArgs(H, s.revealDeadline);
+    });
+
+    it("refuses a winner that never bonded, and a height nobody won", async () => {
+      const w = await loadFixture(astriaReady);
+      await finalizeRound(w, w.seqB, H);
+      await expect(w.slasher.proveMissingBinding(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+        .withArgs(w.seqB.address, H);
+      const s = await w.rollup.getHeightState(4n);
+      await time.increaseTo(s.revealDeadline);
+      await expect(w.slasher.proveMissingBinding(4n))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotWinner")
+        .withArgs(4n, ethers.ZeroAddress, ethers.ZeroAddress);
+    });
+
+    it("refuses a replay once the height was slashed", async () => {
+      const { w } = await loadFixture(unpostedFinalized);
+      await w.slasher.proveMissingBinding(H);
+      await expect(w.slasher.proveMissingBinding(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+        .withArgs(w.seqA.address, H);
+    });
+  });
+
+  describe("6. a range that starts late or ends early", () => {
+    it("slashes a range that starts after the cursor, past a block with rollup txs", async () => {
+      const s = await loadFixture(startsLate);
+      const { w } = s;
+      expect((await w.slasher.bindingAt(H)).expectedAstriaStart).to.equal(1n);
+      const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 1n, leafOf(s, 1n));
+      await expect(tx)
+        .to.emit(w.slasher, "RangeOmissionProven")
+        .withArgs(H, w.seqA.address, Omission.StartsLate, 1n, 3n, 9n);
+      await expectSlashed(w, tx, Offence.RangeOmission);
+    });
+
+    it("slashes a range that ends before a block final astriaMargin before the proposal", async () => {
+      const s = await loadFixture(endsEarly);
+      const { w } = s;
+      const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 4n, leafOf(s, 4n));
+      await expect(tx)
+        .to.emit(w.slasher, "RangeOmissionProven")
+        .withArgs(H, w.seqA.address, Omission.EndsEarly, 4n, 1n, 4n);
+      await expectSlashed(w, tx, Offence.RangeOmission);
+    });
+
+    it("refuses a block final within the margin of the proposal (valid evidence of nothing)", async () => {
+      const s = await loadFixture(honest);
+      const a9 = s.w.astria.get(9n)!;
+      await expect(s.w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__NotYetRequired")
+        .withArgs(9n, a9.header.time, (await s.w.rollup.getBlock(H)).proposedAt);
+    });
+
+    it("refuses a block inside the range (that is a skipped block)", async () => {
+      const s = await loadFixture(honest);
+      await expect(s.w.slasher.proveRangeOmission(H, 3n, leafOf(s, 3n)))
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__InsideRange")
+        .withArgs(3n, 1n, 9n);
+    });
+
+    it("refuses a block consumed by an earlier bound block (a stale Astria height)", async () => {
+      const s = await loadFixture(honest);
+      const { w } = s;
+      const t = top(w, 9n, 10n);
+      await propose(w, w.seqA, 4n, t.txHashes);
+      await postBinding(w, w.seqA, 4n, top(w, 10n, 10n));
+      expect((await w.slasher.bindingAt(4n)).expectedAstriaStart).to.equal(9n);
+      await expect(w.slasher.proveRangeOmission(4n, 1n, leafOf(s, 1n)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadyConsumed")
+        .withArgs(1n, 9n);
+      // Block 9 was skipped though: that one is slashable.
+      await expect(w.slasher.connect(w.reporter).proveRangeOmission(4n, 9n, leafOf(s, 9n)))
+        .to.emit(w.slasher, "RangeOmissionProven")
+        .withArgs(4n, w.seqA.address, Omission.StartsLate, 9n, 10n, 10n);
+    });
+
+    it("refuses an unknown Astria height", async () => {
+      const s = await loadFixture(endsEarly);
+      await expect(s.w.slasher.proveRangeOmission(H, 20n, leafOf(s, 4n)))
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__UnknownAstriaHeight")
+        .withArgs(20n);
+    });
+
+    it("refuses a block without this rollup's txs, another rollup's leaf, and a proof against the wrong root", async () => {
+      const s = await loadFixture(endsEarly);
+      await expect(s.w.slasher.proveRangeOmission(H, 8n, leafOf(s, 8n)))
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__RollupHasNoTxs")
+        .withArgs(8n);
+      await expect(s.w.slasher.proveRangeOmission(H, 5n, otherLeaf(s, 5n, LOW)))
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__WrongRollupId")
+        .withArgs(ROLLUP_ID, LOW);
+      await expect(s.w.slasher.proveRangeOmission(H, 5n, leafOf(s, 4n)))
+        .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
+        .withArgs(5n);
+    });
+  });
+
+  describe("slashed funds", () => {
+    it("go to the treasury when one is configured", async () => {
+      const { w } = await loadFixture(toTreasury);
+      await toRevealDeadline(w, H);
+      const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
+      await expect(tx).to.changeTokenBalances(
+        w.token,
+        [w.reporter, w.deployer, BURN],
+        [BOUNTY, PENALTY - BOUNTY, 0n],
+      );
+    });
+
+    it("are what is left when the penalty exceeds the bond; the commitment then lapses", async () => {
+      const { w } = await loadFixture(bigPenalty);
+      await toRevealDeadline(w, H);
+      const bond = SLASHER.minimumBond;
+      const bounty = (bond * SLASHER.bountyBps) / 10_000n;
+      await expect(w.slasher.connect(w.reporter).proveMissingBinding(H))
+        .to.emit(w.slasher, "Slashed")
+        .withArgs(H, w.seqA.address, w.reporter.address, Offence.MissingBinding, bond, bounty, bond - bounty);
+      expect(await w.slasher.isInForce(w.seqA.address, H)).to.equal(false);
+      expect(await w.slasher.totalBonded()).to.equal(0n);
+      // An emptied bond can still be unbonded and withdrawn (nothing is paid), so the key can opt in again.
+      await w.slasher.connect(w.seqA).requestUnbond();
+      const locked = (await w.slasher.bondOf(w.seqA.address)).lockedThroughHeight;
+      await backupRound(w, H);
+      for (let h = H + 1n; h <= locked; h++) {
+        await finalizeRound(w, w.seqB, h);
+      }
+      await time.increase(SLASHER.unbondDelay);
+      await expect(w.slasher.connect(w.seqA).withdraw(w.seqA.address))
+        .to.emit(w.slasher, "BondWithdrawn")
+        .withArgs(w.seqA.address, w.seqA.address, 0n);
+    });
+  });
+});
