@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { blockHash } from "../../sdk/src/hashing";
 import { bindingDigest, bindingDomain, entriesRoot, type Binding, type Entry } from "../../sdk/src/astria";
@@ -22,6 +22,7 @@ import {
   top,
   withEntries,
   type World,
+  load,
 } from "./helpers/world";
 
 const OWN_TX = keccak256(toUtf8Bytes("sequencer's own tx"));
@@ -65,7 +66,7 @@ async function post(w: World, b: Binding, entries: Entry[]) {
 describe("AstriaSlasher: bindings", () => {
   describe("postBinding", () => {
     it("posts the winner's binding in the window, publishing entries and signature, and records the cursor", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       const { binding, entries, signature } = await signedBinding(w, w.seqA, 3n, w.t);
       const digest = bindingDigest(bindingDomain(w.chainId, await w.slasher.getAddress()), binding);
       expect(await w.slasher.bindingDigest(binding)).to.equal(digest);
@@ -86,7 +87,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("takes a binding until one second before the reveal deadline, even if the round fell into backup", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       // Nobody commits: backup (no commitment) from the commitment deadline, but the window stays open.
       const s = await w.rollup.getHeightState(3n);
       await time.setNextBlockTimestamp(s.revealDeadline - 1n);
@@ -95,7 +96,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses during the proposal phase, when the winner is not settled", async () => {
-      const w = await loadFixture(ready);
+      const w = await load(ready);
       const t = top(w, 1n, 4n);
       await propose(w, w.seqA, 3n, t.txHashes);
       const s = await w.rollup.getHeightState(3n);
@@ -107,7 +108,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses at the reveal deadline", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       const s = await w.rollup.getHeightState(3n);
       const { binding, entries, signature } = await signedBinding(w, w.seqA, 3n, w.t);
       await time.setNextBlockTimestamp(s.revealDeadline);
@@ -117,7 +118,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses a height that is not pending yet", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       const b = { ...(await signedBinding(w, w.seqA, 3n, w.t)).binding, l2Height: 4n };
       const signature = await sign(w, w.seqA, b);
       const t = BigInt(await time.latest()) + 1n;
@@ -128,7 +129,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses a finalized height, even before its reveal deadline", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       const signed = await signedBinding(w, w.seqA, 3n, w.t);
       await commitRevealProve(w, 3n);
       expect((await w.rollup.getHeightState(3n)).revealDeadline).to.be.greaterThan(BigInt(await time.latest()));
@@ -138,7 +139,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses a binding not signed by the winner (a forged signature)", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       const { binding, entries } = await signedBinding(w, w.seqA, 3n, w.t);
       const forged = await sign(w, w.stranger, binding);
       await expect(w.slasher.postBinding(binding, entries, forged))
@@ -147,7 +148,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses the binding of an outbid sequencer", async () => {
-      const w = await loadFixture(ready);
+      const w = await load(ready);
       const t = top(w, 1n, 4n);
       const [first, second] =
         (await w.rollup.score(3n, w.seqA.address)) < (await w.rollup.score(3n, w.seqB.address))
@@ -163,7 +164,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses a binding for another block than the winning one", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       const won = blockHash(w.headers.get(3n)!.header);
       const other = keccak256(toUtf8Bytes("another block"));
       const { binding } = await signedBinding(w, w.seqA, 3n, w.t, { blockHash: other });
@@ -173,7 +174,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses a winner whose commitment is not in force at the height", async () => {
-      const w = await loadFixture(ready);
+      const w = await load(ready);
       const t = top(w, 1n, 4n);
       await propose(w, w.seqB, 3n, t.txHashes);
       await toProposalDeadline(w, 3n);
@@ -184,7 +185,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("refuses a second binding for the height (a replay or a change of mind)", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       const signed = await postBinding(w, w.seqA, 3n, w.t);
       await expect(w.slasher.postBinding(signed.binding, signed.entries, signed.signature))
         .to.be.revertedWithCustomError(w.slasher, "Astria__BindingAlreadyPosted")
@@ -193,7 +194,7 @@ describe("AstriaSlasher: bindings", () => {
 
     describe("shape of the entries", () => {
       it("refuses a range that ends before it starts", async () => {
-        const w = await loadFixture(proposed);
+        const w = await load(proposed);
         const { binding } = await signedBinding(w, w.seqA, 3n, w.t, { astriaStart: 4n, astriaEnd: 3n });
         await expect(post(w, binding, w.t.entries))
           .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidRange")
@@ -201,7 +202,7 @@ describe("AstriaSlasher: bindings", () => {
       });
 
       it("refuses more or fewer entries than the binding counts", async () => {
-        const w = await loadFixture(proposed);
+        const w = await load(proposed);
         const { binding } = await signedBinding(w, w.seqA, 3n, w.t);
         await expect(post(w, binding, w.t.entries.slice(0, 1)))
           .to.be.revertedWithCustomError(w.slasher, "Astria__EntryCountMismatch")
@@ -209,7 +210,7 @@ describe("AstriaSlasher: bindings", () => {
       });
 
       it("refuses entries outside the range or not strictly ascending", async () => {
-        const w = await loadFixture(proposed);
+        const w = await load(proposed);
         const [a, b] = w.t.entries;
         const cases: Array<[Entry[], Partial<Binding>, bigint, bigint]> = [
           [[a, b], { astriaStart: 2n }, 0n, 1n], // below the start
@@ -225,7 +226,7 @@ describe("AstriaSlasher: bindings", () => {
       });
 
       it("refuses an entry without txs", async () => {
-        const w = await loadFixture(proposed);
+        const w = await load(proposed);
         const entries = [{ ...w.t.entries[0], txCount: 0n }, { ...w.t.entries[1], offset: 0n }];
         const { binding } = await signedBinding(w, w.seqA, 3n, withEntries(w.t, entries));
         await expect(post(w, binding, entries))
@@ -234,7 +235,7 @@ describe("AstriaSlasher: bindings", () => {
       });
 
       it("refuses offsets that do not add up from zero", async () => {
-        const w = await loadFixture(proposed);
+        const w = await load(proposed);
         const [a, b] = w.t.entries;
         for (const [entries, index, expected, actual] of [
           [[{ ...a, offset: 1n }, b], 0n, 0n, 1n],
@@ -248,7 +249,7 @@ describe("AstriaSlasher: bindings", () => {
       });
 
       it("refuses entries that do not hash to the signed root", async () => {
-        const w = await loadFixture(proposed);
+        const w = await load(proposed);
         const { binding } = await signedBinding(w, w.seqA, 3n, w.t);
         const changed = [w.t.entries[0], { ...w.t.entries[1], rollupTxsRoot: keccak256("0x01") }];
         await expect(post(w, binding, changed))
@@ -257,7 +258,7 @@ describe("AstriaSlasher: bindings", () => {
       });
 
       it("accepts a range without entries (no Astria block carried rollup txs)", async () => {
-        const w = await loadFixture(ready);
+        const w = await load(ready);
         const t = top(w, 5n, 6n);
         expect(t.entries).to.deep.equal([]);
         await propose(w, w.seqA, 3n, [OWN_TX]);
@@ -269,7 +270,7 @@ describe("AstriaSlasher: bindings", () => {
 
   describe("the Astria cursor (rule b)", () => {
     it("starts the next binding where the last canonical bound range ended", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       await postBinding(w, w.seqA, 3n, w.t);
       expect(await w.slasher.expectedAstriaStart()).to.equal(1n);
       await commitRevealProve(w, 3n);
@@ -281,7 +282,7 @@ describe("AstriaSlasher: bindings", () => {
     });
 
     it("lets a bound proposal that ended in backup consume nothing", async () => {
-      const w = await loadFixture(proposed);
+      const w = await load(proposed);
       await postBinding(w, w.seqA, 3n, w.t);
       // No prover commits: height 3 is filled by a backup block.
       await toRevealDeadline(w, 3n);

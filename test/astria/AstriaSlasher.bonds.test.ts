@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { LOCAL } from "../../sdk/src/config";
-import { ROLLUP_ID, SLASHER, TOKEN, deployWorld, finalizeRound, propose, type World } from "./helpers/world";
+import { ROLLUP_ID, SLASHER, TOKEN, deployWorld, finalizeRound, load, propose, type World } from "./helpers/world";
 
 const { minimumBond: MIN_BOND, optInDelay: OPT_IN, unbondDelay: UNBOND } = SLASHER;
 const LOOKAHEAD = LOCAL.rollup.lookahead;
@@ -43,7 +43,7 @@ async function deploySlasher(w: World, overrides: Record<string, unknown>) {
 describe("AstriaSlasher: bonds", () => {
   describe("constructor", () => {
     it("stores its configuration and bonds in the rollup's token", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       const cfg = await w.slasher.getConfig();
       expect(cfg.rollup).to.equal(await w.rollup.getAddress());
       expect(cfg.lightClient).to.equal(await w.lightClient.getAddress());
@@ -63,7 +63,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("refuses a zero rollup or light client", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       await expect(deploySlasher(w, { rollup: ethers.ZeroAddress }))
         .to.be.revertedWithCustomError(w.slasher, "Astria__ZeroAddress")
         .withArgs("rollup");
@@ -75,7 +75,7 @@ describe("AstriaSlasher: bonds", () => {
     const zeros = ["astriaStartHeight", "minimumBond", "penalty", "optInDelay", "unbondDelay"];
     for (const name of zeros) {
       it(`refuses ${name} = 0 with Astria__InvalidConfig`, async () => {
-        const w = await loadFixture(unbonded);
+        const w = await load(unbonded);
         await expect(deploySlasher(w, { [name]: 0n }))
           .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
           .withArgs(name, 0n);
@@ -83,7 +83,7 @@ describe("AstriaSlasher: bonds", () => {
     }
 
     it("refuses a zero rollup id, a bounty above 100% and a minimum bond above 128 bits", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       await expect(deploySlasher(w, { rollupId: ethers.ZeroHash }))
         .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
         .withArgs("rollupId", 0n);
@@ -98,7 +98,7 @@ describe("AstriaSlasher: bonds", () => {
 
   describe("bond", () => {
     it("opts the sequencer in: pulls the bond and schedules its effect", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       const t = BigInt(await time.latest()) + 1n;
       await time.setNextBlockTimestamp(t);
       const tx = w.slasher.connect(w.seqA).bond(w.seqA.address, MIN_BOND);
@@ -118,7 +118,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("lets anyone top up an opted-in bond without moving its effective time", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       const effectiveFrom = w.bondedAt + OPT_IN;
       await expect(w.slasher.connect(w.stranger).bond(w.seqA.address, 5n * TOKEN))
         .to.emit(w.slasher, "Bonded")
@@ -128,21 +128,21 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("refuses an opt-in sent by anyone but the sequencer", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       await expect(w.slasher.connect(w.stranger).bond(w.seqA.address, MIN_BOND))
         .to.be.revertedWithCustomError(w.slasher, "Astria__NotSequencer")
         .withArgs(w.stranger.address, w.seqA.address);
     });
 
     it("refuses an opt-in below the minimum bond", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       await expect(w.slasher.connect(w.seqA).bond(w.seqA.address, MIN_BOND - 1n))
         .to.be.revertedWithCustomError(w.slasher, "Astria__BondTooLow")
         .withArgs(MIN_BOND - 1n, MIN_BOND);
     });
 
     it("refuses a zero amount or a zero sequencer", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       await expect(w.slasher.connect(w.seqA).bond(w.seqA.address, 0n)).to.be.revertedWithCustomError(
         w.slasher,
         "Astria__ZeroAmount",
@@ -153,14 +153,14 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("refuses to add to a bond that is unbonding", async () => {
-      const w = await loadFixture(unbonding);
+      const w = await load(unbonding);
       await expect(w.slasher.connect(w.seqA).bond(w.seqA.address, MIN_BOND))
         .to.be.revertedWithCustomError(w.slasher, "Astria__Unbonding")
         .withArgs(w.seqA.address, LOOKAHEAD);
     });
 
     it("refuses a total that does not fit 128 bits", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       const huge = 2n ** 128n;
       await w.token.mint(w.stranger.address, huge);
       await expect(w.slasher.connect(w.stranger).bond(w.seqA.address, huge))
@@ -169,7 +169,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("fails without allowance and changes nothing", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       await w.token.connect(w.seqA).approve(await w.slasher.getAddress(), 0n);
       await expect(w.slasher.connect(w.seqA).bond(w.seqA.address, MIN_BOND)).to.be.revertedWithCustomError(
         w.token,
@@ -182,7 +182,7 @@ describe("AstriaSlasher: bonds", () => {
 
   describe("isInForce", () => {
     it("is false for heights whose leader was known before the opt-in took effect", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       // Heights up to the lookahead use the genesis seed, known at deployment: before any opt-in.
       await time.increase(OPT_IN);
       for (let h = 1n; h <= LOOKAHEAD; h++) {
@@ -191,7 +191,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("is true for a height whose seed became known after the opt-in took effect", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       await finalizeRound(w, w.seqA, 1n);
       const known = await w.rollup.seedKnownAt(1n + LOOKAHEAD);
       expect(known).to.be.greaterThanOrEqual(w.bondedAt + OPT_IN);
@@ -200,7 +200,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("answers for a height whose seed is unknown as if it became known now", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       const far = 100n;
       expect(await w.rollup.seedKnownAt(far)).to.equal(0n);
       expect(await w.slasher.isInForce(w.seqA.address, far)).to.equal(false);
@@ -211,7 +211,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("keeps the heights already led during unbonding, and only those", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       await finalizeRound(w, w.seqA, 1n);
       await w.slasher.connect(w.seqA).requestUnbond();
       const locked = 1n + LOOKAHEAD;
@@ -224,7 +224,7 @@ describe("AstriaSlasher: bonds", () => {
 
   describe("requestUnbond", () => {
     it("locks the commitment through every height whose leader is known", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       await finalizeRound(w, w.seqA, 1n);
       const tx = w.slasher.connect(w.seqA).requestUnbond();
       await expect(tx)
@@ -236,14 +236,14 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("refuses a sequencer that never bonded", async () => {
-      const w = await loadFixture(unbonded);
+      const w = await load(unbonded);
       await expect(w.slasher.connect(w.seqB).requestUnbond())
         .to.be.revertedWithCustomError(w.slasher, "Astria__NotBonded")
         .withArgs(w.seqB.address);
     });
 
     it("refuses a second request", async () => {
-      const w = await loadFixture(unbonding);
+      const w = await load(unbonding);
       await expect(w.slasher.connect(w.seqA).requestUnbond())
         .to.be.revertedWithCustomError(w.slasher, "Astria__UnbondAlreadyRequested")
         .withArgs(w.seqA.address, w.requestedAt);
@@ -252,21 +252,21 @@ describe("AstriaSlasher: bonds", () => {
 
   describe("withdraw", () => {
     it("refuses before unbonding was requested", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       await expect(w.slasher.connect(w.seqA).withdraw(w.seqA.address))
         .to.be.revertedWithCustomError(w.slasher, "Astria__UnbondNotRequested")
         .withArgs(w.seqA.address);
     });
 
     it("refuses a zero recipient", async () => {
-      const w = await loadFixture(unbonding);
+      const w = await load(unbonding);
       await expect(w.slasher.connect(w.seqA).withdraw(ethers.ZeroAddress))
         .to.be.revertedWithCustomError(w.slasher, "Astria__ZeroAddress")
         .withArgs("recipient");
     });
 
     it("refuses while the last locked height is not finalized, however long it takes", async () => {
-      const w = await loadFixture(unbonding);
+      const w = await load(unbonding);
       await finalizeRound(w, w.seqA, 1n);
       await time.increase(10n * UNBOND);
       await expect(w.slasher.connect(w.seqA).withdraw(w.seqA.address))
@@ -275,7 +275,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("pays the whole bond once, unbondDelay after the last locked height was finalized", async () => {
-      const w = await loadFixture(unbonding);
+      const w = await load(unbonding);
       await finalizeRound(w, w.seqA, 1n);
       await finalizeRound(w, w.seqA, 2n);
       const withdrawableAt = (await w.rollup.getBlock(LOOKAHEAD)).finalizedAt + UNBOND;
@@ -296,7 +296,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("lets the sequencer opt in afresh after withdrawing, with a new effective time", async () => {
-      const w = await loadFixture(unbonding);
+      const w = await load(unbonding);
       await finalizeRound(w, w.seqA, 1n);
       await finalizeRound(w, w.seqA, 2n);
       await time.increase(UNBOND);
@@ -309,7 +309,7 @@ describe("AstriaSlasher: bonds", () => {
     });
 
     it("does not let an unbonding sequencer escape a height it already leads", async () => {
-      const w = await loadFixture(bonded);
+      const w = await load(bonded);
       await finalizeRound(w, w.seqA, 1n);
       await finalizeRound(w, w.seqA, 2n);
       // Height 3's leader is known (seed of 3 fixed when 1 was finalized); unbonding now still covers 4.

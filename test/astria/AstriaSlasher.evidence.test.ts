@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { keccak256, toUtf8Bytes, ZeroHash, type ContractTransactionResponse } from "ethers";
 import { blockHash, type Header } from "../../sdk/src/hashing";
 import {
@@ -49,6 +49,7 @@ import {
   withEntries,
   type World,
   type WorldOptions,
+  load,
 } from "./helpers/world";
 
 const BURN = "0x000000000000000000000000000000000000dEaD";
@@ -262,6 +263,8 @@ const toTreasury = async () => {
   return scenario({ post: false, finalize: false, world: { slasher: { treasury: deployer.address } } });
 };
 const bigPenalty = () => scenario({ post: false, finalize: false, world: { slasher: { penalty: 1_500n * TOKEN } } });
+const noBounty = () => scenario({ post: false, finalize: false, world: { slasher: { bountyBps: 0n } } });
+const allBounty = () => scenario({ post: false, finalize: false, world: { slasher: { bountyBps: 10_000n } } });
 
 // ------------------------------------------------------------------ helpers
 
@@ -293,7 +296,7 @@ function otherLeaf(s: Scenario, astriaHeight: bigint, rollupId: string): RollupL
 describe("AstriaSlasher: evidence", () => {
   describe("1. double binding", () => {
     it("slashes two different bindings signed for one height", async () => {
-      const s = await loadFixture(honest);
+      const s = await load(honest);
       const { w } = s;
       const a = s.signed!;
       const b: Binding = { ...a.binding, blockHash: keccak256(toUtf8Bytes("the other block")) };
@@ -306,7 +309,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses the same binding twice (valid evidence of nothing)", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const digest = await w.slasher.bindingDigest(signed!.binding);
       await expect(
         w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, signed!.binding, signed!.signature),
@@ -316,7 +319,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses bindings for two different heights", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const b: Binding = { ...signed!.binding, l2Height: 4n };
       await expect(w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, b, await sign(w, w.seqA, b)))
         .to.be.revertedWithCustomError(w.slasher, "Astria__HeightMismatch")
@@ -324,7 +327,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a forged second signature", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const b: Binding = { ...signed!.binding, astriaEnd: 10n };
       await expect(w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, b, await sign(w, w.stranger, b)))
         .to.be.revertedWithCustomError(w.slasher, "Astria__SignerMismatch")
@@ -332,7 +335,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses bindings by a sequencer that did not win the height", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const a: Binding = signed!.binding;
       const b: Binding = { ...a, astriaEnd: 10n };
       await expect(w.slasher.proveDoubleBinding(a, await sign(w, w.seqB, a), b, await sign(w, w.seqB, b)))
@@ -341,7 +344,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a height where the sequencer's commitment was not in force", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const a: Binding = { ...signed!.binding, l2Height: 2n };
       const b: Binding = { ...a, astriaEnd: 10n };
       await expect(w.slasher.proveDoubleBinding(a, await sign(w, w.seqA, a), b, await sign(w, w.seqA, b)))
@@ -350,7 +353,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a height whose winner is not settled yet", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const a: Binding = { ...signed!.binding, l2Height: 4n };
       const b: Binding = { ...a, astriaEnd: 10n };
       const sigA = await sign(w, w.seqA, a);
@@ -366,7 +369,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a replay once the height was slashed", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const b: Binding = { ...signed!.binding, astriaEnd: 10n };
       const sigB = await sign(w, w.seqA, b);
       await w.slasher.proveDoubleBinding(signed!.binding, signed!.signature, b, sigB);
@@ -378,7 +381,7 @@ describe("AstriaSlasher: evidence", () => {
 
   describe("2. binding versus the block actually won", () => {
     it("slashes a binding (a user's receipt) for another block than the one the sequencer won with", async () => {
-      const s = await loadFixture(honest);
+      const s = await load(honest);
       const { w } = s;
       const other = keccak256(toUtf8Bytes("the block users were promised"));
       const receipt: Binding = { ...s.signed!.binding, blockHash: other };
@@ -390,14 +393,14 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses the binding of the block that won", async () => {
-      const { w, signed, header } = await loadFixture(honest);
+      const { w, signed, header } = await load(honest);
       await expect(w.slasher.proveWrongBlockHash(signed!.binding, signed!.signature))
         .to.be.revertedWithCustomError(w.slasher, "Astria__BlockHashMatches")
         .withArgs(H, blockHash(header));
     });
 
     it("refuses a forged signature", async () => {
-      const { w, signed } = await loadFixture(honest);
+      const { w, signed } = await load(honest);
       const receipt: Binding = { ...signed!.binding, blockHash: ZeroHash };
       await expect(w.slasher.proveWrongBlockHash(receipt, await sign(w, w.stranger, receipt)))
         .to.be.revertedWithCustomError(w.slasher, "Astria__NotWinner")
@@ -408,7 +411,7 @@ describe("AstriaSlasher: evidence", () => {
   describe("3. binding versus the light client", () => {
     describe("root mismatch", () => {
       it("slashes an entry whose rollup-tx root is not Astria's", async () => {
-        const s = await loadFixture(wrongRoot);
+        const s = await load(wrongRoot);
         const { w } = s;
         const entry = entryAt(s, 3n);
         const leaf = leafOf(s, 3n);
@@ -420,7 +423,7 @@ describe("AstriaSlasher: evidence", () => {
       });
 
       it("refuses Astria's own root (valid evidence of nothing)", async () => {
-        const s = await loadFixture(honest);
+        const s = await load(honest);
         const leaf = leafOf(s, 3n);
         await expect(s.w.slasher.proveRootMismatch(H, entryAt(s, 3n), leaf))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__RootMatches")
@@ -428,21 +431,21 @@ describe("AstriaSlasher: evidence", () => {
       });
 
       it("refuses another rollup's leaf", async () => {
-        const s = await loadFixture(wrongRoot);
+        const s = await load(wrongRoot);
         await expect(s.w.slasher.proveRootMismatch(H, entryAt(s, 3n), otherLeaf(s, 3n, LOW)))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__WrongRollupId")
           .withArgs(ROLLUP_ID, LOW);
       });
 
       it("refuses a leaf proven against the wrong root (another Astria block's)", async () => {
-        const s = await loadFixture(wrongRoot);
+        const s = await load(wrongRoot);
         await expect(s.w.slasher.proveRootMismatch(H, entryAt(s, 3n), leafOf(s, 1n)))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
           .withArgs(3n);
       });
 
       it("refuses an entry that is not in the posted binding", async () => {
-        const s = await loadFixture(wrongRoot);
+        const s = await load(wrongRoot);
         const entry = entryAt(s, 3n);
         const forged = { ...entry, entry: { ...entry.entry, txCount: 3n } };
         await expect(s.w.slasher.proveRootMismatch(H, forged, leafOf(s, 3n)))
@@ -451,14 +454,14 @@ describe("AstriaSlasher: evidence", () => {
       });
 
       it("refuses a height without a posted binding", async () => {
-        const s = await loadFixture(honest);
+        const s = await load(honest);
         await expect(s.w.slasher.proveRootMismatch(2n, entryAt(s, 3n), leafOf(s, 3n)))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__BindingNotPosted")
           .withArgs(2n);
       });
 
       it("refuses an Astria height the light client does not know", async () => {
-        const w = await loadFixture(astriaReady);
+        const w = await load(astriaReady);
         const t = top(w, 1n, 9n);
         const fake: Entry = { astriaHeight: 12n, rollupTxsRoot: rollupTxsRoot(["0x99"]), txCount: 1n, offset: 6n };
         const entries = [...t.entries, fake];
@@ -480,7 +483,7 @@ describe("AstriaSlasher: evidence", () => {
       ];
       for (const [what, astriaHeight, neighbours] of cases) {
         it(`slashes an entry for ${what}`, async () => {
-          const s = await loadFixture(fabricated);
+          const s = await load(fabricated);
           const { w } = s;
           const proof = absenceProof(w.astria.get(astriaHeight)!, ROLLUP_ID);
           expect(proof.length).to.equal(neighbours);
@@ -494,14 +497,14 @@ describe("AstriaSlasher: evidence", () => {
       }
 
       it("refuses a block that carries the rollup (valid evidence of nothing)", async () => {
-        const s = await loadFixture(honest);
+        const s = await load(honest);
         await expect(s.w.slasher.proveRollupAbsent(H, entryAt(s, 3n), [leafOf(s, 3n)]))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__RollupPresent")
           .withArgs(3n);
       });
 
       it("refuses neighbours that do not enclose the rollup id", async () => {
-        const s = await loadFixture(fabricated);
+        const s = await load(fabricated);
         const a7 = s.w.astria.get(7n)!;
         const [below, above] = absenceProof(a7, ROLLUP_ID);
         const entry = entryAt(s, 7n);
@@ -538,7 +541,7 @@ describe("AstriaSlasher: evidence", () => {
       ];
       for (const [where, fixture, astriaHeight, around] of cases) {
         it(`slashes a block with rollup txs left out ${where}`, async () => {
-          const s = await loadFixture(fixture);
+          const s = await load(fixture);
           const { w } = s;
           const bracket = around.map((h) => entryAt(s, h));
           const presence = leafOf(s, astriaHeight);
@@ -551,14 +554,14 @@ describe("AstriaSlasher: evidence", () => {
       }
 
       it("refuses a block that has its entry (valid evidence of nothing)", async () => {
-        const s = await loadFixture(honest);
+        const s = await load(honest);
         await expect(s.w.slasher.proveSkippedBlock(H, 3n, leafOf(s, 3n), [entryAt(s, 1n), entryAt(s, 3n)]))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__EntryExists")
           .withArgs(3n, 1n);
       });
 
       it("refuses entries that do not enclose the block", async () => {
-        const s = await loadFixture(skippedMiddle);
+        const s = await load(skippedMiddle);
         const [a1, a4] = [entryAt(s, 1n), entryAt(s, 4n)];
         for (const bracket of [[], [a1], [a4], [a4, a1], [a1, a4, a1]]) {
           await expect(s.w.slasher.proveSkippedBlock(H, 3n, leafOf(s, 3n), bracket))
@@ -566,14 +569,14 @@ describe("AstriaSlasher: evidence", () => {
             .withArgs(3n);
         }
         // Two real entries around a block, but not adjacent ones: the block's own entry lies between.
-        const f = await loadFixture(fabricated);
+        const f = await load(fabricated);
         await expect(f.w.slasher.proveSkippedBlock(H, 3n, leafOf(f, 3n), [entryAt(f, 1n), entryAt(f, 4n)]))
           .to.be.revertedWithCustomError(f.w.slasher, "Astria__NotBracketed")
           .withArgs(3n);
       });
 
       it("refuses a block outside the range", async () => {
-        const s = await loadFixture(honest);
+        const s = await load(honest);
         await expect(s.w.slasher.proveSkippedBlock(H, 9n, leafOf(s, 9n), []))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__OutsideRange")
           .withArgs(9n, 1n, 9n);
@@ -583,7 +586,7 @@ describe("AstriaSlasher: evidence", () => {
       });
 
       it("refuses a block whose leaf for the rollup has no txs", async () => {
-        const s = await loadFixture(honest);
+        const s = await load(honest);
         const leaf = leafOf(s, 8n);
         expect(leaf.txsRoot).to.equal(EMPTY_ROOT);
         await expect(s.w.slasher.proveSkippedBlock(H, 8n, leaf, [entryAt(s, 4n)]))
@@ -594,7 +597,7 @@ describe("AstriaSlasher: evidence", () => {
 
     describe("count mismatch (offsets that do not add up)", () => {
       it("slashes an entry whose count does not fit its root, withholding a tx", async () => {
-        const s = await loadFixture(wrongCount);
+        const s = await load(wrongCount);
         const { w } = s;
         const a3 = w.astria.get(3n)!;
         const witness = shapeWitness(3, 2)!;
@@ -606,7 +609,7 @@ describe("AstriaSlasher: evidence", () => {
       });
 
       it("refuses every tx of an honest entry (valid evidence of nothing)", async () => {
-        const s = await loadFixture(honest);
+        const s = await load(honest);
         const a3 = s.w.astria.get(3n)!;
         for (let j = 0; j < 3; j++) {
           await expect(s.w.slasher.proveCountMismatch(H, entryAt(s, 3n), astriaTxProof(a3, ROLLUP_ID, j), 3n))
@@ -616,7 +619,7 @@ describe("AstriaSlasher: evidence", () => {
       });
 
       it("refuses a tx that is not in the entry's root", async () => {
-        const s = await loadFixture(wrongCount);
+        const s = await load(wrongCount);
         const other = astriaTxProof(s.w.astria.get(1n)!, ROLLUP_ID, 0);
         await expect(s.w.slasher.proveCountMismatch(H, entryAt(s, 3n), other, 3n))
           .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidAstriaTxProof")
@@ -627,7 +630,7 @@ describe("AstriaSlasher: evidence", () => {
 
   describe("4. a top-of-block tx that differs from Astria's", () => {
     it("slashes a block that reorders Astria's txs", async () => {
-      const s = await loadFixture(swapped);
+      const s = await load(swapped);
       const { w } = s;
       const entry = entryAt(s, 3n);
       const a3 = w.astria.get(3n)!;
@@ -642,7 +645,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("slashes a block too short to hold the entry's txs", async () => {
-      const s = await loadFixture(truncated);
+      const s = await load(truncated);
       const { w } = s;
       const astriaTx = astriaTxProof(w.astria.get(4n)!, ROLLUP_ID, 0);
       const entry = entryAt(s, 4n);
@@ -656,7 +659,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses every tx of an honest block (valid evidence of nothing)", async () => {
-      const s = await loadFixture(honest);
+      const s = await load(honest);
       for (const astriaHeight of [1n, 3n, 4n]) {
         const entry = entryAt(s, astriaHeight);
         const txs = txsOf(s.w, astriaHeight);
@@ -678,7 +681,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses the header of another block", async () => {
-      const s = await loadFixture(swapped);
+      const s = await load(swapped);
       const header = { ...s.header, archive: ZeroHash };
       const l2Tx = { ...l2TxProof(s.header, s.txHashes, 2), header };
       await expect(
@@ -689,7 +692,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses an L2 leaf proven at another position", async () => {
-      const s = await loadFixture(swapped);
+      const s = await load(swapped);
       const l2Tx = l2TxProof(s.header, s.txHashes, 3);
       await expect(
         s.w.slasher.proveTxMismatch(H, entryAt(s, 3n), leafOf(s, 3n), astriaTxProof(s.w.astria.get(3n)!, ROLLUP_ID, 0), l2Tx),
@@ -699,7 +702,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses an Astria tx proven at another index", async () => {
-      const s = await loadFixture(swapped);
+      const s = await load(swapped);
       const astriaTx = { ...astriaTxProof(s.w.astria.get(3n)!, ROLLUP_ID, 1), index: 0n };
       await expect(
         s.w.slasher.proveTxMismatch(H, entryAt(s, 3n), leafOf(s, 3n), astriaTx, l2TxProof(s.header, s.txHashes, 2)),
@@ -709,7 +712,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses Astria's leaf when the entry's root is not Astria's (that is a root mismatch)", async () => {
-      const s = await loadFixture(wrongRoot);
+      const s = await load(wrongRoot);
       const entry = entryAt(s, 3n);
       const leaf = leafOf(s, 3n);
       await expect(
@@ -720,7 +723,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a wrong rollup id", async () => {
-      const s = await loadFixture(swapped);
+      const s = await load(swapped);
       await expect(
         s.w.slasher.proveTxMismatch(
           H,
@@ -737,7 +740,7 @@ describe("AstriaSlasher: evidence", () => {
 
   describe("5. missing binding", () => {
     it("slashes a winner that posted nothing by the reveal deadline", async () => {
-      const { w } = await loadFixture(unposted);
+      const { w } = await load(unposted);
       const s = await w.rollup.getHeightState(H);
       await toRevealDeadline(w, H);
       const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
@@ -746,7 +749,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("slashes at once when the block was finalized before the reveal deadline", async () => {
-      const { w } = await loadFixture(unpostedFinalized);
+      const { w } = await load(unpostedFinalized);
       const finalizedAt = (await w.rollup.getBlock(H)).finalizedAt;
       expect(finalizedAt).to.be.lessThan((await w.rollup.getHeightState(H)).revealDeadline);
       const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
@@ -755,14 +758,14 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a height whose binding was posted (valid evidence of nothing)", async () => {
-      const { w } = await loadFixture(honest);
+      const { w } = await load(honest);
       await expect(w.slasher.proveMissingBinding(H))
         .to.be.revertedWithCustomError(w.slasher, "Astria__BindingWasPosted")
         .withArgs(H);
     });
 
     it("refuses while the window is still open", async () => {
-      const { w } = await loadFixture(unposted);
+      const { w } = await load(unposted);
       const s = await w.rollup.getHeightState(H);
       await toProposalDeadline(w, H);
       await expect(w.slasher.proveMissingBinding(H))
@@ -771,7 +774,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a winner that never bonded, and a height nobody won", async () => {
-      const w = await loadFixture(astriaReady);
+      const w = await load(astriaReady);
       await finalizeRound(w, w.seqB, H);
       await expect(w.slasher.proveMissingBinding(H))
         .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
@@ -784,7 +787,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a replay once the height was slashed", async () => {
-      const { w } = await loadFixture(unpostedFinalized);
+      const { w } = await load(unpostedFinalized);
       await w.slasher.proveMissingBinding(H);
       await expect(w.slasher.proveMissingBinding(H))
         .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
@@ -794,7 +797,7 @@ describe("AstriaSlasher: evidence", () => {
 
   describe("6. a range that starts late or ends early", () => {
     it("slashes a range that starts after the cursor, past a block with rollup txs", async () => {
-      const s = await loadFixture(startsLate);
+      const s = await load(startsLate);
       const { w } = s;
       expect((await w.slasher.bindingAt(H)).expectedAstriaStart).to.equal(1n);
       const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 1n, leafOf(s, 1n));
@@ -805,7 +808,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("slashes a range that ends before a block final astriaMargin before the proposal", async () => {
-      const s = await loadFixture(endsEarly);
+      const s = await load(endsEarly);
       const { w } = s;
       const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 4n, leafOf(s, 4n));
       await expect(tx)
@@ -815,7 +818,7 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a block final within the margin of the proposal (valid evidence of nothing)", async () => {
-      const s = await loadFixture(honest);
+      const s = await load(honest);
       const a9 = s.w.astria.get(9n)!;
       await expect(s.w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__NotYetRequired")
@@ -823,14 +826,14 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses a block inside the range (that is a skipped block)", async () => {
-      const s = await loadFixture(honest);
+      const s = await load(honest);
       await expect(s.w.slasher.proveRangeOmission(H, 3n, leafOf(s, 3n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__InsideRange")
         .withArgs(3n, 1n, 9n);
     });
 
     it("refuses a block consumed by an earlier bound block (a stale Astria height)", async () => {
-      const s = await loadFixture(honest);
+      const s = await load(honest);
       const { w } = s;
       const t = top(w, 9n, 10n);
       await propose(w, w.seqA, 4n, t.txHashes);
@@ -846,14 +849,14 @@ describe("AstriaSlasher: evidence", () => {
     });
 
     it("refuses an unknown Astria height", async () => {
-      const s = await loadFixture(endsEarly);
+      const s = await load(endsEarly);
       await expect(s.w.slasher.proveRangeOmission(H, 20n, leafOf(s, 4n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__UnknownAstriaHeight")
         .withArgs(20n);
     });
 
     it("refuses a block without this rollup's txs, another rollup's leaf, and a proof against the wrong root", async () => {
-      const s = await loadFixture(endsEarly);
+      const s = await load(endsEarly);
       await expect(s.w.slasher.proveRangeOmission(H, 8n, leafOf(s, 8n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__RollupHasNoTxs")
         .withArgs(8n);
@@ -868,7 +871,7 @@ describe("AstriaSlasher: evidence", () => {
 
   describe("slashed funds", () => {
     it("go to the treasury when one is configured", async () => {
-      const { w } = await loadFixture(toTreasury);
+      const { w } = await load(toTreasury);
       await toRevealDeadline(w, H);
       const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
       await expect(tx).to.changeTokenBalances(
@@ -878,8 +881,23 @@ describe("AstriaSlasher: evidence", () => {
       );
     });
 
+    it("are all burned without a bounty, and all paid to the reporter with a 100% bounty", async () => {
+      for (const [fixture, bounty] of [
+        [noBounty, 0n],
+        [allBounty, PENALTY],
+      ] as Array<[typeof noBounty, bigint]>) {
+        const { w } = await load(fixture);
+        await toRevealDeadline(w, H);
+        const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
+        await expect(tx)
+          .to.emit(w.slasher, "Slashed")
+          .withArgs(H, w.seqA.address, w.reporter.address, Offence.MissingBinding, PENALTY, bounty, PENALTY - bounty);
+        await expect(tx).to.changeTokenBalances(w.token, [w.reporter, BURN], [bounty, PENALTY - bounty]);
+      }
+    });
+
     it("are what is left when the penalty exceeds the bond; the commitment then lapses", async () => {
-      const { w } = await loadFixture(bigPenalty);
+      const { w } = await load(bigPenalty);
       await toRevealDeadline(w, H);
       const bond = SLASHER.minimumBond;
       const bounty = (bond * SLASHER.bountyBps) / 10_000n;

@@ -6,7 +6,7 @@
  * Nothing here depends on mocha, so `scripts/gas/astria.ts` uses it too.
  */
 import { ethers } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { keccak256, sha256, toUtf8Bytes, Wallet, type Signer } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { LOCAL } from "../../../sdk/src/config";
@@ -167,6 +167,17 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
     astria: new Map(),
     headers: new Map(),
   };
+}
+
+/**
+ * `loadFixture`, then pins the next block one second after the fixture's last one. Reverting to a
+ * snapshot keeps the wall-clock time that passed since it was taken, which would otherwise push the
+ * next block past short phase windows (12 s proposals) when tests run slowly, e.g. under coverage.
+ */
+export async function load<T>(fixture: () => Promise<T>): Promise<T> {
+  const f = await loadFixture(fixture);
+  await time.setNextBlockTimestamp((await time.latest()) + 1);
+  return f;
 }
 
 // -------------------------------------------------------------------------------- rollup rounds
