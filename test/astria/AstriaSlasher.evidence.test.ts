@@ -24,10 +24,12 @@ import {
   SLASHER,
   TOKEN,
   backupRound,
+  commitRevealProve,
   finalizeRound,
   load,
   postBinding,
   propose,
+  prove,
   sign,
   toProposalDeadline,
   toRevealDeadline,
@@ -570,6 +572,18 @@ describe("AstriaSlasher: evidence", () => {
       const tx = w.slasher.connect(w.reporter).proveMissingBinding(H);
       await expect(tx).to.emit(w.slasher, "MissingBindingProven").withArgs(H, w.seqA.address, finalizedAt);
       await expectSlashed(w, tx, Offence.MissingBinding);
+    });
+
+    it("dates the closed window at the reveal deadline when the block was finalized after it", async () => {
+      const { w } = await load(unposted);
+      const s = await w.rollup.getHeightState(H);
+      await commitRevealProve(w, H, { prove: false });
+      await toRevealDeadline(w, H);
+      await prove(w, H);
+      expect((await w.rollup.getBlock(H)).finalizedAt).to.be.greaterThan(s.revealDeadline);
+      await expect(w.slasher.connect(w.reporter).proveMissingBinding(H))
+        .to.emit(w.slasher, "MissingBindingProven")
+        .withArgs(H, w.seqA.address, s.revealDeadline);
     });
 
     it("refuses a height whose binding was posted (valid evidence of nothing)", async () => {
