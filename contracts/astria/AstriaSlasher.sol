@@ -609,17 +609,17 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Reverts unless `sequencer` won `l2Height`, was in force for it and was not slashed for it yet.
+    /// @dev Reverts unless `sequencer` won `l2Height`, was not slashed for it yet and is in force for it.
     function _checkSlashable(address sequencer, uint256 l2Height, IFernetRollup.HeightState memory s) private view {
         address winner = s.record.proposer;
         if (winner == address(0) || winner != sequencer) {
             revert Astria__NotWinner(l2Height, sequencer, winner);
         }
-        if (!_inForce(sequencer, l2Height, s.seedKnownAt)) {
-            revert Astria__NotInForce(sequencer, l2Height);
-        }
         if (_bindings[l2Height].slashed) {
             revert Astria__AlreadySlashed(sequencer, l2Height);
+        }
+        if (!_inForce(sequencer, l2Height, s.seedKnownAt)) {
+            revert Astria__NotInForce(sequencer, l2Height);
         }
     }
 
