@@ -231,19 +231,27 @@ interface IAstriaSlasher {
 
     // ------------------------------------------------------------------ errors: configuration and bonds
 
+    /// @notice The address `name` is zero.
     error Astria__ZeroAddress(string name);
+    /// @notice Configuration value `name` is out of range.
     error Astria__InvalidConfig(string name, uint256 value);
+    /// @notice A bond of zero.
     error Astria__ZeroAmount();
     /// @notice Only the sequencer itself can opt in (its consent to the obligations).
     error Astria__NotSequencer(address caller, address sequencer);
+    /// @notice An opt-in below `minimumBond`.
     error Astria__BondTooLow(uint256 amount, uint256 minimum);
     /// @notice The bond is unbonding; it can only be withdrawn (then bonded afresh).
     error Astria__Unbonding(address sequencer, uint256 lockedThroughHeight);
+    /// @notice `sequencer` has no bond to unbond.
     error Astria__NotBonded(address sequencer);
+    /// @notice `sequencer` already asked to unbond at `requestedAt`.
     error Astria__UnbondAlreadyRequested(address sequencer, uint256 requestedAt);
+    /// @notice `sequencer` must request unbonding before withdrawing.
     error Astria__UnbondNotRequested(address sequencer);
     /// @notice The commitment still covers `lockedThroughHeight`, which is not finalized yet.
     error Astria__UnbondLocked(address sequencer, uint256 lockedThroughHeight);
+    /// @notice The evidence window of `sequencer`'s last locked height ends at `withdrawableAt`.
     error Astria__UnbondDelayNotPassed(address sequencer, uint256 withdrawableAt, uint256 currentTime);
 
     // ------------------------------------------------------------------ errors: bindings
@@ -254,33 +262,48 @@ interface IAstriaSlasher {
     error Astria__BindingWindowClosed(uint256 l2Height, uint256 opensAt, uint256 closesAt, uint256 currentTime);
     /// @notice `sequencer` did not win `l2Height` (`winner` did; zero if nobody did).
     error Astria__NotWinner(uint256 l2Height, address sequencer, address winner);
+    /// @notice A posted binding names block `actual`, but `expected` won `l2Height`.
     error Astria__BlockHashMismatch(uint256 l2Height, bytes32 expected, bytes32 actual);
     /// @notice The Astria commitment of `sequencer` was not in force for `l2Height` (or nothing is left to slash).
     error Astria__NotInForce(address sequencer, uint256 l2Height);
+    /// @notice `l2Height` already has a posted binding.
     error Astria__BindingAlreadyPosted(uint256 l2Height);
+    /// @notice A range `[astriaStart, astriaEnd)` that ends before it starts.
     error Astria__InvalidRange(uint64 astriaStart, uint64 astriaEnd);
+    /// @notice The binding counts `expected` entries; `actual` were given.
     error Astria__EntryCountMismatch(uint256 expected, uint256 actual);
     /// @notice Entry `index` is for a height outside the range, or not above the previous entry's.
     error Astria__EntryOutOfOrder(uint256 index, uint64 astriaHeight);
     /// @notice Entry `index` has no txs (blocks without rollup txs get no entry).
     error Astria__EmptyEntry(uint256 index);
+    /// @notice Entry `index` starts at `actual`; the counts before it add up to `expected`.
     error Astria__OffsetMismatch(uint256 index, uint256 expected, uint256 actual);
+    /// @notice The entries hash to `actual`, not to the signed `entriesRoot` `expected`.
     error Astria__EntriesRootMismatch(bytes32 expected, bytes32 actual);
 
     // ------------------------------------------------------------------ errors: evidence
 
     /// @notice The winner of `l2Height` is not settled yet (its proposal phase is not over).
     error Astria__WinnerNotKnown(uint256 l2Height, IFernetRollup.Phase phase);
+    /// @notice `sequencer` was already slashed for `l2Height` (a replay).
     error Astria__AlreadySlashed(address sequencer, uint256 l2Height);
+    /// @notice `l2Height` has no posted binding to check.
     error Astria__BindingNotPosted(uint256 l2Height);
+    /// @notice Double-binding evidence needs two bindings of one height.
     error Astria__HeightMismatch(uint256 heightA, uint256 heightB);
+    /// @notice The two bindings were signed by different keys (one is forged or another sequencer's).
     error Astria__SignerMismatch(address signerA, address signerB);
+    /// @notice The entry given is not entry `index` of the binding posted for `l2Height`.
     error Astria__InvalidEntryProof(uint256 l2Height, uint256 index);
+    /// @notice The light client has no final header at `astriaHeight`.
     error Astria__UnknownAstriaHeight(uint64 astriaHeight);
+    /// @notice A rollup leaf of rollup `actual` where this L2's `expected` was needed.
     error Astria__WrongRollupId(bytes32 expected, bytes32 actual);
     /// @notice A rollup-leaf proof does not verify against Astria block `astriaHeight`'s root.
     error Astria__InvalidRollupProof(uint64 astriaHeight);
+    /// @notice The Astria tx given is not tx `index` of the entry's rollup-tx tree.
     error Astria__InvalidAstriaTxProof(uint64 astriaHeight, uint256 index);
+    /// @notice The L2 leaf given is not leaf `index` of the won block's `txsRoot`.
     error Astria__InvalidL2TxProof(uint256 l2Height, uint256 index);
     /// @notice The L2 header given does not hash to the block won at `l2Height`.
     error Astria__HeaderMismatch(uint256 l2Height, bytes32 expected, bytes32 actual);
@@ -292,21 +315,30 @@ interface IAstriaSlasher {
     error Astria__AbsenceNotProven(uint64 astriaHeight);
     /// @notice The entries given do not show that Astria block `astriaHeight` has no entry.
     error Astria__NotBracketed(uint64 astriaHeight);
+    /// @notice Astria block `astriaHeight` is outside the range (that is a range omission).
     error Astria__OutsideRange(uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd);
+    /// @notice Astria block `astriaHeight` is inside the range (that is a skipped block).
     error Astria__InsideRange(uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd);
     /// @notice Astria block `astriaHeight` is before the cursor `expectedAstriaStart`: consumed earlier.
     error Astria__AlreadyConsumed(uint64 astriaHeight, uint64 expectedAstriaStart);
 
     // ------------------------------------------------------------------ errors: evidence of nothing
 
+    /// @notice Both bindings are the same (`digest`): no double-signing.
     error Astria__SameBinding(bytes32 digest);
+    /// @notice The binding names `blockHash`, the block that won `l2Height`.
     error Astria__BlockHashMatches(uint256 l2Height, bytes32 blockHash);
+    /// @notice The entry's root is Astria's own `rollupTxsRoot` at `astriaHeight`.
     error Astria__RootMatches(uint64 astriaHeight, bytes32 rollupTxsRoot);
+    /// @notice A neighbour shown is this rollup's own leaf: it is present in Astria block `astriaHeight`.
     error Astria__RollupPresent(uint64 astriaHeight);
+    /// @notice Astria block `astriaHeight` has its entry, `index`.
     error Astria__EntryExists(uint64 astriaHeight, uint256 index);
     /// @notice Astria's leaf `index` fits a tree of the entry's `txCount` leaves: no inconsistency shown.
     error Astria__CountConsistent(uint64 astriaHeight, uint256 index, uint256 txCount);
+    /// @notice Position `l2Index` of the block won at `l2Height` holds Astria's tx, `txHash`.
     error Astria__TxMatches(uint256 l2Height, uint256 l2Index, bytes32 txHash);
+    /// @notice `l2Height` has a posted binding: nothing is missing.
     error Astria__BindingWasPosted(uint256 l2Height);
     /// @notice The binding window of `l2Height` is still open until `closesAt`.
     error Astria__BindingWindowOpen(uint256 l2Height, uint256 closesAt);

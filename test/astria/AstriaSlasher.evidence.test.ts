@@ -574,6 +574,14 @@ describe("AstriaSlasher: evidence", () => {
       await expectSlashed(w, tx, Offence.MissingBinding);
     });
 
+    it("slashes a sequencer that asked to unbond after the height's leader was known", async () => {
+      const { w } = await load(unposted);
+      await w.slasher.connect(w.seqA).requestUnbond();
+      expect((await w.slasher.bondOf(w.seqA.address)).lockedThroughHeight).to.be.greaterThanOrEqual(H);
+      await toRevealDeadline(w, H);
+      await expectSlashed(w, w.slasher.connect(w.reporter).proveMissingBinding(H), Offence.MissingBinding);
+    });
+
     it("dates the closed window at the reveal deadline when the block was finalized after it", async () => {
       const { w } = await load(unposted);
       const s = await w.rollup.getHeightState(H);
