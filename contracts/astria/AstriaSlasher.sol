@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IAstriaSlasher} from "../interfaces/IAstriaSlasher.sol";
+import {IAstriaLightClient} from "../interfaces/IAstriaLightClient.sol";
+import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
+import {AstriaBindingLib} from "../libraries/AstriaBindingLib.sol";
+import {AstriaMerkle} from "../libraries/AstriaMerkle.sol";
+import {TxMerkle} from "../libraries/TxMerkle.sol";
+import {FernetLib} from "../libraries/FernetLib.sol";
+
+/**
+ * @title AstriaSlasher
+ * @notice Sequencers that promise to take their top-of-block from Astria bond collateral here, and
+ *         lose it on proof that they equivocated. Reads the rollup's proposals and an Astria light
+ *         client; changes nothing in the rollup's rules.
+ *
+ * Roles: a sequencer opts in and unbonds (its own key); anyone tops up bonds, relays signed bindings
+ * and reports evidence (for a bounty); the rollup says who won each height; the light client says
+ * which Astria headers are final.
+ *
+ * Flows:
+ *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay
+ *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization;
+ *                            records the range and the cursor it had to start at
+ *   requestUnbond()          locks the commitment through tip + lookahead (every height already led)
+ *   withdraw(to)             once that height is finalized and unbondDelay (the evidence window) passed
+ *   prove*(...)              the six evidence types of IAstriaSlasher.Offence; each slashes `penalty`
+ *
+ * In force: a commitment binds height h if the bond is non-zero, took effect no later than the moment
+ * h's leader became known (seedKnownAt), and is not unbonding past h. Users read it before routing
+ * their txs through Astria; it cannot change for h once h's leader is known.
+ *
+ * Cursor (rule b): the range of the binding of h must start at the end of the range of the latest
+ * earlier bound height that was finalized with its proposal (Proven); a bound proposal that ended in
+ * backup consumed nothing, so its own expected start carries over. The first bound height starts at
+ * `astriaStartHeight`. Bindings are posted in height order (only the pending height can post), so the
+ * cursor is computed once, at posting.
+ *
+ * Failure paths: a binding that is malformed, late, for another block or from a non-winner is refused
+ * at posting (the winner is then slashable for the missing binding); evidence of nothing reverts with
+ * a named error.
+ *
+ * Invariants: token balance == totalBonded (slashing pays out at once, nothing else is held); each
+ * height's winner is slashed at most once; a bond is paid out at most once, to its sequencer's choice.
+ */
+contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice Where slashed funds go when no treasury is configured.
+    address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
+    /// @notice EIP-712 type of a binding.
+    bytes32 public constant BINDING_TYPEHASH = AstriaBindingLib.BINDING_TYPEHASH;
+    /// @notice EIP-712 type of an entry.
+    bytes32 public constant ENTRY_TYPEHASH = AstriaBindingLib.ENTRY_TYPEHASH;
+
+    /// @dev A bond. slot 0: amount (128) | effectiveFrom (64) | unbondRequestedAt (64)
+    ///      slot 1: lockedThroughHeight (64). Timestamps and heights fit 64 bits for ever.
+    struct StoredBond {
+        uint128 amount;
+        uint64 effectiveFrom;
+        uint64 unbondRequestedAt;
+        uint64 lockedThroughHeight;
+    }
+
+    /// @dev The binding of one height. slot 0: entriesRoot
+    ///      slot 1: astriaStart (64) | astriaEnd (64) | expectedAstriaStart (64) | entryCount (32)
+    ///              | posted (8) | slashed (8)
+    struct StoredBinding {
+        bytes32 entriesRoot;
+        uint64 astriaStart;
+        uint64 astriaEnd;
+        uint64 expectedAstriaStart;
+        uint32 entryCount;
+        bool posted;
+        bool slashed;
+    }
+
+    IFernetRollup private immutable _rollup;
+    IAstriaLightClient private immutable _lightClient;
+    IERC20 private immutable _token;
+    address private immutable _treasury;
+    address private immutable _slashRecipient;
+    bytes32 private immutable _rollupId;
+    uint64 private immutable _astriaStartHeight;
+    uint256 private immutable _minimumBond;
+    uint256 private immutable _penalty;
+    uint256 private immutable _bountyBps;
+    uint256 private immutable _optInDelay;
+    uint256 private immutable _unbondDelay;
+    uint256 private immutable _astriaMargin;
+    uint256 private immutable _lookahead;
+
+    uint256 private _totalBonded;
+    uint256 private _lastBoundHeight;
+    mapping(address sequencer => StoredBond) private _bonds;
+    mapping(uint256 l2Height => StoredBinding) private _bindings;
+
+    /**
+     * @param config Rollup, light client, treasury, Astria rollup id and start height, bond sizes,
+     *        bounty, delays and margin; each is validated (named error on a bad value). The bonding token
+     *        and the lookahead are the rollup's.
+     */
+    constructor(Config memory config) EIP712("AstriaSlasher", "1") {
+        if (config.rollup == address(0)) {
+            revert Astria__ZeroAddress("rollup");
+        }
+        if (config.lightClient == address(0)) {
+            revert Astria__ZeroAddress("lightClient");
+        }
+        _requireNonZero("rollupId", uint256(config.rollupId));
+        _requireNonZero("astriaStartHeight", config.astriaStartHeight);
+        _requireNonZero("minimumBond", config.minimumBond);
+        _requireNonZero("penalty", config.penalty);
+        _requireNonZero("optInDelay", config.optInDelay);
+        _requireNonZero("unbondDelay", config.unbondDelay);
+        if (config.minimumBond > type(uint128).max) {
+            revert Astria__InvalidConfig("minimumBond", config.minimumBond);
+        }
+        if (config.bountyBps > FernetLib.BPS) {
+            revert Astria__InvalidConfig("bountyBps", config.bountyBps);
+        }
+        IFernetRollup.Config memory rollupConfig = IFernetRollup(config.rollup).getConfig();
+        _rollup = IFernetRollup(config.rollup);
+        _lightClient = IAstriaLightClient(config.lightClient);
+        _token = IERC20(rollupConfig.token);
+        _lookahead = rollupConfig.lookahead;
+        _treasury = config.treasury;
+        _slashRecipient = config.treasury == address(0) ? BURN_ADDRESS : config.treasury;
+        _rollupId = config.rollupId;
+        _astriaStartHeight = config.astriaStartHeight;
+        _minimumBond = config.minimumBond;
+        _penalty = config.penalty;
+        _bountyBps = config.bountyBps;
+        _optInDelay = config.optInDelay;
+        _unbondDelay = config.unbondDelay;
+        _astriaMargin = config.astriaMargin;
+    }
+
+    // =============================================================================================
+    // Bonds
+    // =============================================================================================
+
+    /// @inheritdoc IAstriaSlasher
+    function bond(address sequencer, uint256 amount) external override nonReentrant {
+        if (sequencer == address(0)) {
+            revert Astria__ZeroAddress("sequencer");
+        }
+        if (amount == 0) {
+            revert Astria__ZeroAmount();
+        }
+        StoredBond storage b = _bonds[sequencer];
+        if (b.unbondRequestedAt != 0) {
+            revert Astria__Unbonding(sequencer, b.lockedThroughHeight);
+        }
+        if (b.effectiveFrom == 0) {
+            if (msg.sender != sequencer) {
+                revert Astria__NotSequencer(msg.sender, sequencer);
+            }
+            if (amount < _minimumBond) {
+                revert Astria__BondTooLow(amount, _minimumBond);
+            }
+            b.effectiveFrom = uint64(block.timestamp + _optInDelay);
+        }
+        uint256 total = b.amount + amount;
+        b.amount = SafeCast.toUint128(total);
+        _totalBonded += amount;
+        emit Bonded(sequencer, msg.sender, amount, total, b.effectiveFrom);
+        _token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function requestUnbond() external override {
+        StoredBond storage b = _bonds[msg.sender];
+        if (b.effectiveFrom == 0) {
+            revert Astria__NotBonded(msg.sender);
+        }
+        if (b.unbondRequestedAt != 0) {
+            revert Astria__UnbondAlreadyRequested(msg.sender, b.unbondRequestedAt);
+        }
+        // Every height whose seed is known now may already have been promised to users.
+        uint256 lockedThrough = _rollup.tip() + _lookahead;
+        b.unbondRequestedAt = uint64(block.timestamp);
+        b.lockedThroughHeight = uint64(lockedThrough);
+        emit UnbondRequested(msg.sender, lockedThrough);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function withdraw(address recipient) external override nonReentrant returns (uint256 amount) {
+        if (recipient == address(0)) {
+            revert Astria__ZeroAddress("recipient");
+        }
+        StoredBond storage b = _bonds[msg.sender];
+        if (b.unbondRequestedAt == 0) {
+            revert Astria__UnbondNotRequested(msg.sender);
+        }
+        uint256 withdrawableAt = _withdrawableAt(b);
+        if (withdrawableAt == 0) {
+            revert Astria__UnbondLocked(msg.sender, b.lockedThroughHeight);
+        }
+        if (block.timestamp < withdrawableAt) {
+            revert Astria__UnbondDelayNotPassed(msg.sender, withdrawableAt, block.timestamp);
+        }
+        amount = b.amount;
+        delete _bonds[msg.sender];
+        _totalBonded -= amount;
+        emit BondWithdrawn(msg.sender, recipient, amount);
+        if (amount > 0) {
+            _token.safeTransfer(recipient, amount);
+        }
+    }
+
+    // =============================================================================================
+    // Bindings
+    // =============================================================================================
+
+    /// @inheritdoc IAstriaSlasher
+    function postBinding(Binding calldata binding, Entry[] calldata entries, bytes calldata signature)
+        external
+        override
+    {
+        (address sequencer, bytes32 digest) = _checkPostable(binding, signature);
+        AstriaBindingLib.checkEntries(binding, entries);
+        uint64 expectedStart = _expectedAstriaStart();
+        StoredBinding storage r = _bindings[binding.l2Height];
+        r.entriesRoot = binding.entriesRoot;
+        r.astriaStart = binding.astriaStart;
+        r.astriaEnd = binding.astriaEnd;
+        r.expectedAstriaStart = expectedStart;
+        r.entryCount = binding.entryCount;
+        r.posted = true;
+        _lastBoundHeight = binding.l2Height;
+        emit BindingPosted(binding.l2Height, sequencer, digest, expectedStart, binding, entries, signature);
+    }
+
+    // =============================================================================================
+    // Evidence
+    // =============================================================================================
+
+    /// @inheritdoc IAstriaSlasher
+    function proveDoubleBinding(
+        Binding calldata a,
+        bytes calldata signatureA,
+        Binding calldata b,
+        bytes calldata signatureB
+    ) external override nonReentrant {
+        uint256 height = a.l2Height;
+        if (height != b.l2Height) {
+            revert Astria__HeightMismatch(height, b.l2Height);
+        }
+        bytes32 digestA = _hashTypedDataV4(AstriaBindingLib.bindingHash(a));
+        bytes32 digestB = _hashTypedDataV4(AstriaBindingLib.bindingHash(b));
+        if (digestA == digestB) {
+            revert Astria__SameBinding(digestA);
+        }
+        address signerA = ECDSA.recoverCalldata(digestA, signatureA);
+        address signerB = ECDSA.recoverCalldata(digestB, signatureB);
+        if (signerA != signerB) {
+            revert Astria__SignerMismatch(signerA, signerB);
+        }
+        _checkSlashable(signerA, height, _winnerState(height));
+        emit DoubleBindingProven(height, signerA, digestA, digestB);
+        _slash(signerA, height, Offence.DoubleBinding);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveWrongBlockHash(Binding calldata binding, bytes calldata signature) external override nonReentrant {
+        uint256 height = binding.l2Height;
+        address signer = ECDSA.recoverCalldata(_hashTypedDataV4(AstriaBindingLib.bindingHash(binding)), signature);
+        IFernetRollup.HeightState memory s = _winnerState(height);
+        _checkSlashable(signer, height, s);
+        if (binding.blockHash == s.record.blockHash) {
+            revert Astria__BlockHashMatches(height, binding.blockHash);
+        }
+        emit WrongBlockHashProven(height, signer, binding.blockHash, s.record.blockHash);
+        _slash(signer, height, Offence.WrongBlockHash);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveRootMismatch(uint256 l2Height, EntryProof calldata entry, RollupLeaf calldata leaf)
+        external
+        override
+        nonReentrant
+    {
+        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
+        address sequencer = s.record.proposer;
+        _checkEntry(l2Height, r, entry);
+        Entry calldata e = entry.entry;
+        bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
+        _checkRollupLeaf(root, e.astriaHeight, leaf);
+        if (leaf.txsRoot == e.rollupTxsRoot) {
+            revert Astria__RootMatches(e.astriaHeight, e.rollupTxsRoot);
+        }
+        emit AstriaMismatchProven(
+            l2Height, sequencer, AstriaMismatch.RootMismatch, e.astriaHeight, e.rollupTxsRoot, leaf.txsRoot
+        );
+        _slash(sequencer, l2Height, Offence.AstriaMismatch);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveRollupAbsent(uint256 l2Height, EntryProof calldata entry, RollupLeaf[] calldata neighbours)
+        external
+        override
+        nonReentrant
+    {
+        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
+        address sequencer = s.record.proposer;
+        _checkEntry(l2Height, r, entry);
+        Entry calldata e = entry.entry;
+        _checkAbsent(e.astriaHeight, _astriaHeader(e.astriaHeight).rollupTransactionsRoot, neighbours);
+        emit AstriaMismatchProven(
+            l2Height, sequencer, AstriaMismatch.RollupAbsent, e.astriaHeight, e.rollupTxsRoot, AstriaMerkle.EMPTY_ROOT
+        );
+        _slash(sequencer, l2Height, Offence.AstriaMismatch);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveSkippedBlock(
+        uint256 l2Height,
+        uint64 astriaHeight,
+        RollupLeaf calldata presence,
+        EntryProof[] calldata bracket
+    ) external override nonReentrant {
+        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
+        address sequencer = s.record.proposer;
+        if (astriaHeight < r.astriaStart || astriaHeight >= r.astriaEnd) {
+            revert Astria__OutsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
+        }
+        _checkPresent(astriaHeight, _astriaHeader(astriaHeight).rollupTransactionsRoot, presence);
+        _checkBracket(l2Height, r, astriaHeight, bracket);
+        emit AstriaMismatchProven(
+            l2Height, sequencer, AstriaMismatch.SkippedBlock, astriaHeight, bytes32(0), presence.txsRoot
+        );
+        _slash(sequencer, l2Height, Offence.AstriaMismatch);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveCountMismatch(
+        uint256 l2Height,
+        EntryProof calldata entry,
+        AstriaTx calldata astriaTx,
+        uint256 treeSize
+    ) external override nonReentrant {
+        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
+        address sequencer = s.record.proposer;
+        _checkEntry(l2Height, r, entry);
+        Entry calldata e = entry.entry;
+        _checkAstriaTx(e, astriaTx, treeSize);
+        if (AstriaMerkle.isLeafOfShape(astriaTx.index, treeSize, e.txCount)) {
+            revert Astria__CountConsistent(e.astriaHeight, astriaTx.index, e.txCount);
+        }
+        emit AstriaMismatchProven(
+            l2Height,
+            sequencer,
+            AstriaMismatch.CountMismatch,
+            e.astriaHeight,
+            bytes32(uint256(e.txCount)),
+            bytes32(treeSize)
+        );
+        _slash(sequencer, l2Height, Offence.AstriaMismatch);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveTxMismatch(
+        uint256 l2Height,
+        EntryProof calldata entry,
+        RollupLeaf calldata leaf,
+        AstriaTx calldata astriaTx,
+        L2Tx calldata l2Tx
+    ) external override nonReentrant {
+        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
+        address sequencer = s.record.proposer;
+        _checkEntry(l2Height, r, entry);
+        Entry calldata e = entry.entry;
+        bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
+        _checkRollupLeaf(root, e.astriaHeight, leaf);
+        if (leaf.txsRoot != e.rollupTxsRoot) {
+            revert Astria__EntryRootMismatch(e.astriaHeight, e.rollupTxsRoot, leaf.txsRoot);
+        }
+        _checkAstriaTx(e, astriaTx, e.txCount);
+        uint256 position = uint256(e.offset) + astriaTx.index;
+        bytes32 expected = keccak256(astriaTx.data);
+        bytes32 actual = _l2TxAt(l2Height, s.record.blockHash, position, l2Tx);
+        if (actual == expected) {
+            revert Astria__TxMatches(l2Height, position, actual);
+        }
+        emit TxMismatchProven(l2Height, sequencer, e.astriaHeight, astriaTx.index, position, expected, actual);
+        _slash(sequencer, l2Height, Offence.TxMismatch);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveMissingBinding(uint256 l2Height) external override nonReentrant {
+        IFernetRollup.HeightState memory s = _winnerState(l2Height);
+        address sequencer = s.record.proposer;
+        _checkSlashable(sequencer, l2Height, s);
+        if (_bindings[l2Height].posted) {
+            revert Astria__BindingWasPosted(l2Height);
+        }
+        uint256 closedAt = s.revealDeadline;
+        if (s.phase == IFernetRollup.Phase.Finalized) {
+            // Finalization closes the window early when it comes before the reveal deadline.
+            if (s.record.finalizedAt < closedAt) {
+                closedAt = s.record.finalizedAt;
+            }
+        } else if (block.timestamp < closedAt) {
+            revert Astria__BindingWindowOpen(l2Height, closedAt);
+        }
+        emit MissingBindingProven(l2Height, sequencer, closedAt);
+        _slash(sequencer, l2Height, Offence.MissingBinding);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveRangeOmission(uint256 l2Height, uint64 astriaHeight, RollupLeaf calldata presence)
+        external
+        override
+        nonReentrant
+    {
+        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
+        address sequencer = s.record.proposer;
+        IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
+        RangeOmission kind;
+        if (astriaHeight < r.astriaStart) {
+            if (astriaHeight < r.expectedAstriaStart) {
+                revert Astria__AlreadyConsumed(astriaHeight, r.expectedAstriaStart);
+            }
+            kind = RangeOmission.StartsLate;
+        } else if (astriaHeight >= r.astriaEnd) {
+            uint256 proposedAt = s.record.proposedAt;
+            if (uint256(header.time) + _astriaMargin > proposedAt) {
+                revert Astria__NotYetRequired(astriaHeight, header.time, proposedAt);
+            }
+            kind = RangeOmission.EndsEarly;
+        } else {
+            revert Astria__InsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
+        }
+        _checkPresent(astriaHeight, header.rollupTransactionsRoot, presence);
+        emit RangeOmissionProven(l2Height, sequencer, kind, astriaHeight, r.astriaStart, r.astriaEnd);
+        _slash(sequencer, l2Height, Offence.RangeOmission);
+    }
+
+    // =============================================================================================
+    // Views
+    // =============================================================================================
+
+    /// @inheritdoc IAstriaSlasher
+    function getConfig() external view override returns (Config memory) {
+        return Config({
+            rollup: address(_rollup),
+            lightClient: address(_lightClient),
+            treasury: _treasury,
+            rollupId: _rollupId,
+            astriaStartHeight: _astriaStartHeight,
+            minimumBond: _minimumBond,
+            penalty: _penalty,
+            bountyBps: _bountyBps,
+            optInDelay: _optInDelay,
+            unbondDelay: _unbondDelay,
+            astriaMargin: _astriaMargin
+        });
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function token() external view override returns (address) {
+        return address(_token);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function bondOf(address sequencer) external view override returns (BondView memory v) {
+        StoredBond storage b = _bonds[sequencer];
+        v.amount = b.amount;
+        v.effectiveFrom = b.effectiveFrom;
+        v.unbondRequestedAt = b.unbondRequestedAt;
+        v.lockedThroughHeight = b.lockedThroughHeight;
+        if (b.unbondRequestedAt != 0) {
+            v.withdrawableAt = _withdrawableAt(b);
+        }
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function isInForce(address sequencer, uint256 l2Height) external view override returns (bool) {
+        return _inForce(sequencer, l2Height, _rollup.seedKnownAt(l2Height));
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function bindingAt(uint256 l2Height) external view override returns (BindingRecord memory) {
+        StoredBinding storage r = _bindings[l2Height];
+        return BindingRecord({
+            posted: r.posted,
+            slashed: r.slashed,
+            astriaStart: r.astriaStart,
+            astriaEnd: r.astriaEnd,
+            expectedAstriaStart: r.expectedAstriaStart,
+            entryCount: r.entryCount,
+            entriesRoot: r.entriesRoot
+        });
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function expectedAstriaStart() external view override returns (uint64) {
+        return _expectedAstriaStart();
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function lastBoundHeight() external view override returns (uint256) {
+        return _lastBoundHeight;
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function totalBonded() external view override returns (uint256) {
+        return _totalBonded;
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function bindingDigest(Binding calldata binding) external view override returns (bytes32) {
+        return _hashTypedDataV4(AstriaBindingLib.bindingHash(binding));
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function entryHash(Entry calldata entry) external pure override returns (bytes32) {
+        return AstriaBindingLib.entryHash(entry);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function entriesRoot(Entry[] calldata entries) external pure override returns (bytes32) {
+        return AstriaBindingLib.entriesRoot(entries);
+    }
+
+    // =============================================================================================
+    // Internal: state
+    // =============================================================================================
+
+    /**
+     * @dev Reverts unless `binding` may be posted now: its height is pending and between its proposal
+     *      and reveal deadlines, it is signed by the height's winner, for the winning block, while the
+     *      winner's commitment is in force, and nothing was posted for the height yet.
+     */
+    function _checkPostable(Binding calldata binding, bytes calldata signature)
+        private
+        view
+        returns (address sequencer, bytes32 digest)
+    {
+        uint256 height = binding.l2Height;
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(height);
+        if (s.phase == IFernetRollup.Phase.Finalized) {
+            revert Astria__HeightFinalized(height);
+        }
+        bool beforeWindow = s.phase == IFernetRollup.Phase.NotStarted || s.phase == IFernetRollup.Phase.Proposal;
+        if (beforeWindow || block.timestamp >= s.revealDeadline) {
+            revert Astria__BindingWindowClosed(height, s.proposalDeadline, s.revealDeadline, block.timestamp);
+        }
+        digest = _hashTypedDataV4(AstriaBindingLib.bindingHash(binding));
+        sequencer = ECDSA.recoverCalldata(digest, signature);
+        if (sequencer != s.record.proposer) {
+            revert Astria__NotWinner(height, sequencer, s.record.proposer);
+        }
+        if (binding.blockHash != s.record.blockHash) {
+            revert Astria__BlockHashMismatch(height, s.record.blockHash, binding.blockHash);
+        }
+        if (!_inForce(sequencer, height, s.seedKnownAt)) {
+            revert Astria__NotInForce(sequencer, height);
+        }
+        if (_bindings[height].posted) {
+            revert Astria__BindingAlreadyPosted(height);
+        }
+    }
+
+    function _inForce(address sequencer, uint256 l2Height, uint256 seedKnownAt) private view returns (bool) {
+        StoredBond storage b = _bonds[sequencer];
+        return AstriaBindingLib.isInForce(
+            b.amount,
+            b.effectiveFrom,
+            b.unbondRequestedAt,
+            b.lockedThroughHeight,
+            l2Height,
+            seedKnownAt,
+            block.timestamp
+        );
+    }
+
+    /// @dev When an unbonding bond can be withdrawn: unbondDelay after its last locked height was
+    ///      finalized; 0 while that height is not finalized.
+    function _withdrawableAt(StoredBond storage b) private view returns (uint256) {
+        uint256 finalizedAt = _rollup.getBlock(b.lockedThroughHeight).finalizedAt;
+        return finalizedAt == 0 ? 0 : finalizedAt + _unbondDelay;
+    }
+
+    /// @dev The cursor of rule (b): where a binding posted now must start.
+    function _expectedAstriaStart() private view returns (uint64) {
+        uint256 last = _lastBoundHeight;
+        if (last == 0) {
+            return _astriaStartHeight;
+        }
+        StoredBinding storage r = _bindings[last];
+        bool consumed = _rollup.getBlock(last).finalization == IFernetRollup.Finalization.Proven;
+        return consumed ? r.astriaEnd : r.expectedAstriaStart;
+    }
+
+    /// @dev The height's state, once its winner is settled (the proposal phase is over).
+    function _winnerState(uint256 l2Height) private view returns (IFernetRollup.HeightState memory s) {
+        s = _rollup.getHeightState(l2Height);
+        if (s.phase == IFernetRollup.Phase.NotStarted || s.phase == IFernetRollup.Phase.Proposal) {
+            revert Astria__WinnerNotKnown(l2Height, s.phase);
+        }
+    }
+
+    /// @dev Reverts unless `sequencer` won `l2Height`, was not slashed for it yet and is in force for it.
+    function _checkSlashable(address sequencer, uint256 l2Height, IFernetRollup.HeightState memory s) private view {
+        address winner = s.record.proposer;
+        if (winner == address(0) || winner != sequencer) {
+            revert Astria__NotWinner(l2Height, sequencer, winner);
+        }
+        if (_bindings[l2Height].slashed) {
+            revert Astria__AlreadySlashed(sequencer, l2Height);
+        }
+        if (!_inForce(sequencer, l2Height, s.seedKnownAt)) {
+            revert Astria__NotInForce(sequencer, l2Height);
+        }
+    }
+
+    /// @dev The posted binding of `l2Height` and the height's state; its winner (the signer) is slashable.
+    function _postedBinding(uint256 l2Height)
+        private
+        view
+        returns (StoredBinding storage r, IFernetRollup.HeightState memory s)
+    {
+        r = _bindings[l2Height];
+        if (!r.posted) {
+            revert Astria__BindingNotPosted(l2Height);
+        }
+        s = _rollup.getHeightState(l2Height);
+        _checkSlashable(s.record.proposer, l2Height, s);
+    }
+
+    /**
+     * @dev Takes the penalty (or what is left) from `sequencer`'s bond for `l2Height`: the bounty to the
+     *      sender, the rest to the treasury or the burn address.
+     */
+    function _slash(address sequencer, uint256 l2Height, Offence offence) private {
+        _bindings[l2Height].slashed = true;
+        StoredBond storage b = _bonds[sequencer];
+        uint256 left = b.amount;
+        uint256 amount = left < _penalty ? left : _penalty;
+        // Safe: amount <= b.amount <= _totalBonded (the total is the sum of all bonds).
+        unchecked {
+            b.amount = uint128(left - amount);
+            _totalBonded -= amount;
+        }
+        uint256 bounty = FernetLib.share(amount, _bountyBps);
+        uint256 burned = amount - bounty;
+        emit Slashed(l2Height, sequencer, msg.sender, offence, amount, bounty, burned);
+        if (bounty > 0) {
+            _token.safeTransfer(msg.sender, bounty);
+        }
+        if (burned > 0) {
+            _token.safeTransfer(_slashRecipient, burned);
+        }
+    }
+
+    // =============================================================================================
+    // Internal: proofs
+    // =============================================================================================
+
+    function _astriaHeader(uint64 astriaHeight) private view returns (IAstriaLightClient.FinalizedHeader memory h) {
+        bool found;
+        (found, h) = _lightClient.findHeader(astriaHeight);
+        if (!found) {
+            revert Astria__UnknownAstriaHeight(astriaHeight);
+        }
+    }
+
+    /// @dev Reverts unless `proof` shows its entry at its index of the posted binding `r`.
+    function _checkEntry(uint256 l2Height, StoredBinding storage r, EntryProof calldata proof) private view {
+        bytes32 leaf = AstriaBindingLib.entryHash(proof.entry);
+        if (!TxMerkle.verify(r.entriesRoot, leaf, proof.index, r.entryCount, proof.proof)) {
+            revert Astria__InvalidEntryProof(l2Height, proof.index);
+        }
+    }
+
+    /// @dev Reverts unless `leaf` is this rollup's leaf of the Astria root `root`.
+    function _checkRollupLeaf(bytes32 root, uint64 astriaHeight, RollupLeaf calldata leaf) private view {
+        if (leaf.rollupId != _rollupId) {
+            revert Astria__WrongRollupId(_rollupId, leaf.rollupId);
+        }
+        _verifyRollupLeaf(root, astriaHeight, leaf);
+    }
+
+    /// @dev Reverts unless `leaf` is this rollup's leaf of `root` and carries txs.
+    function _checkPresent(uint64 astriaHeight, bytes32 root, RollupLeaf calldata leaf) private view {
+        _checkRollupLeaf(root, astriaHeight, leaf);
+        if (leaf.txsRoot == AstriaMerkle.EMPTY_ROOT) {
+            revert Astria__RollupHasNoTxs(astriaHeight);
+        }
+    }
+
+    /// @dev Reverts unless `leaf` (any rollup) is a leaf of `root` at its claimed position.
+    function _verifyRollupLeaf(bytes32 root, uint64 astriaHeight, RollupLeaf calldata leaf) private pure {
+        bytes32 hash = AstriaMerkle.rollupLeafHash(leaf.rollupId, leaf.txsRoot);
+        if (!AstriaMerkle.verify(root, hash, leaf.index, leaf.treeSize, leaf.proof)) {
+            revert Astria__InvalidRollupProof(astriaHeight);
+        }
+    }
+
+    /**
+     * @dev Reverts unless `neighbours` prove this rollup absent from the sorted rollup tree `root`: no
+     *      leaves at all, the first leaf above the id, the last leaf below it, or two adjacent leaves
+     *      around it (same claimed size, consecutive indices).
+     */
+    function _checkAbsent(uint64 astriaHeight, bytes32 root, RollupLeaf[] calldata neighbours) private view {
+        for (uint256 i = 0; i < neighbours.length; ++i) {
+            _verifyRollupLeaf(root, astriaHeight, neighbours[i]);
+            if (neighbours[i].rollupId == _rollupId) {
+                revert Astria__RollupPresent(astriaHeight);
+            }
+        }
+        bool proven;
+        if (neighbours.length == 0) {
+            proven = root == AstriaMerkle.EMPTY_ROOT;
+        } else if (neighbours.length == 1) {
+            RollupLeaf calldata n = neighbours[0];
+            proven = (n.index == 0 && n.rollupId > _rollupId) || (n.index + 1 == n.treeSize && n.rollupId < _rollupId);
+        } else if (neighbours.length == 2) {
+            RollupLeaf calldata below = neighbours[0];
+            RollupLeaf calldata above = neighbours[1];
+            proven = below.treeSize == above.treeSize && above.index == below.index + 1 && below.rollupId < _rollupId
+                && _rollupId < above.rollupId;
+        }
+        if (!proven) {
+            revert Astria__AbsenceNotProven(astriaHeight);
+        }
+    }
+
+    /**
+     * @dev Reverts unless `bracket` shows that the posted binding `r` has no entry at `astriaHeight`:
+     *      no entries at all, the first entry above it, the last entry below it, or two adjacent entries
+     *      around it. Entries are ascending (checked at posting), so that is a proof of absence.
+     */
+    function _checkBracket(
+        uint256 l2Height,
+        StoredBinding storage r,
+        uint64 astriaHeight,
+        EntryProof[] calldata bracket
+    ) private view {
+        for (uint256 i = 0; i < bracket.length; ++i) {
+            _checkEntry(l2Height, r, bracket[i]);
+            if (bracket[i].entry.astriaHeight == astriaHeight) {
+                revert Astria__EntryExists(astriaHeight, bracket[i].index);
+            }
+        }
+        bool proven;
+        if (bracket.length == 0) {
+            proven = r.entryCount == 0;
+        } else if (bracket.length == 1) {
+            EntryProof calldata e = bracket[0];
+            proven = (e.index == 0 && e.entry.astriaHeight > astriaHeight)
+                || (e.index + 1 == r.entryCount && e.entry.astriaHeight < astriaHeight);
+        } else if (bracket.length == 2) {
+            EntryProof calldata below = bracket[0];
+            EntryProof calldata above = bracket[1];
+            proven = above.index == below.index + 1 && below.entry.astriaHeight < astriaHeight
+                && astriaHeight < above.entry.astriaHeight;
+        }
+        if (!proven) {
+            revert Astria__NotBracketed(astriaHeight);
+        }
+    }
+
+    /// @dev Reverts unless `astriaTx` is leaf `index` of a tree of `treeSize` leaves with the entry's root.
+    function _checkAstriaTx(Entry calldata e, AstriaTx calldata astriaTx, uint256 treeSize) private pure {
+        bytes32 leaf = AstriaMerkle.leafHash(astriaTx.data);
+        if (!AstriaMerkle.verify(e.rollupTxsRoot, leaf, astriaTx.index, treeSize, astriaTx.proof)) {
+            revert Astria__InvalidAstriaTxProof(e.astriaHeight, astriaTx.index);
+        }
+    }
+
+    /**
+     * @dev The leaf at `position` of the block won at `l2Height` (zero if the block has fewer txs),
+     *      read through its header, which must hash to the won proposal.
+     */
+    function _l2TxAt(uint256 l2Height, bytes32 won, uint256 position, L2Tx calldata l2Tx)
+        private
+        pure
+        returns (bytes32)
+    {
+        bytes32 hash = FernetLib.blockHash(l2Tx.header);
+        if (hash != won) {
+            revert Astria__HeaderMismatch(l2Height, won, hash);
+        }
+        if (position >= l2Tx.header.txCount) {
+            return bytes32(0);
+        }
+        if (!TxMerkle.verify(l2Tx.header.txsRoot, l2Tx.txHash, position, l2Tx.header.txCount, l2Tx.proof)) {
+            revert Astria__InvalidL2TxProof(l2Height, position);
+        }
+        return l2Tx.txHash;
+    }
+
+    function _requireNonZero(string memory name, uint256 value) private pure {
+        if (value == 0) {
+            revert Astria__InvalidConfig(name, value);
+        }
+    }
+}

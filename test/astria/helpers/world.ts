@@ -1,0 +1,362 @@
+/**
+ * A full local deployment for the Astria slasher's tests and gas bench: token, registry with two
+ * sequencers, mock verifier, rollup, Astria light client (ECDSA stand-in validators) and slasher, plus
+ * a driver for rollup rounds and for an Astria chain the light client follows.
+ *
+ * Nothing here depends on mocha, so `scripts/gas/astria.ts` uses it too.
+ */
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { keccak256, sha256, toUtf8Bytes, Wallet, type Signer } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { LOCAL } from "../../../sdk/src/config";
+import { blockHash, buildHeader, mockProof, publicInputsHash, type Header } from "../../../sdk/src/hashing";
+import { quoteDomain, signQuote, type Quote } from "../../../sdk/src/eip712";
+import {
+  bindingDomain,
+  buildAstriaBlock,
+  buildBinding,
+  headerDigest,
+  signBinding,
+  signQuorum,
+  topOfBlock,
+  validatorSet,
+  type AstriaBlock,
+  type Binding,
+  type Entry,
+  type RollupData,
+  type TopOfBlock,
+  type Validator,
+} from "../../../sdk/src/astria";
+import type {
+  AstriaLightClient,
+  AstriaSlasher,
+  FernetRollup,
+  FernetToken,
+  MockProofVerifier,
+  SequencerRegistry,
+} from "../../../typechain-types";
+
+/** One token in base units. */
+export const TOKEN = 10n ** 18n;
+/** This L2's rollup id on Astria: SHA-256 of its name, as Astria derives rollup ids. */
+export const ROLLUP_ID = sha256(toUtf8Bytes("aztec-fernet"));
+/** Two other rollups sharing the Astria chain: one id below ours, one above. */
+export const OTHER_ROLLUPS = ["0x" + "00".repeat(31) + "11", "0x" + "ff".repeat(31) + "ee"] as const;
+/** The Astria chain id the light client follows. */
+export const ASTRIA_CHAIN_ID = "astria-local";
+
+/** Slasher parameters used unless a test overrides them. */
+export const SLASHER = {
+  astriaStartHeight: 1n,
+  minimumBond: 1_000n * TOKEN,
+  penalty: 400n * TOKEN,
+  bountyBps: 1_000n,
+  optInDelay: 30n,
+  unbondDelay: 600n,
+  astriaMargin: 5n,
+};
+
+/** A slasher `Config` without addresses, for overrides. */
+export type SlasherParams = typeof SLASHER & { treasury: string };
+
+/** Deterministic validator keys (stand-ins for Astria's Ed25519 keys). */
+export function validatorWallets(count: number, tag = "validator"): Wallet[] {
+  return Array.from({ length: count }, (_, i) => new Wallet(keccak256(toUtf8Bytes(`${tag}-${i}`))));
+}
+
+/** Everything deployed, with the named accounts. */
+export interface World {
+  chainId: bigint;
+  token: FernetToken;
+  registry: SequencerRegistry;
+  verifier: MockProofVerifier;
+  rollup: FernetRollup;
+  lightClient: AstriaLightClient;
+  slasher: AstriaSlasher;
+  deployer: HardhatEthersSigner;
+  seqA: HardhatEthersSigner;
+  seqB: HardhatEthersSigner;
+  prover: HardhatEthersSigner;
+  reporter: HardhatEthersSigner;
+  stranger: HardhatEthersSigner;
+  wallets: Wallet[];
+  validators: Validator[];
+  /** Astria blocks built so far, by height. */
+  astria: Map<bigint, AstriaBlock>;
+  /** Headers proposed so far, by L2 height (the latest proposal of each height). */
+  headers: Map<bigint, { header: Header; txHashes: string[]; data: string }>;
+}
+
+/** Options of {@link deployWorld}. */
+export interface WorldOptions {
+  validatorCount?: number;
+  slasher?: Partial<SlasherParams>;
+  /** Opt seqA in with the minimum bond before the first round (default true). */
+  bondA?: boolean;
+}
+
+/** Deploys the whole stack and registers seqA and seqB (Active before the rollup is deployed). */
+export async function deployWorld(options: WorldOptions = {}): Promise<World> {
+  const [deployer, seqA, seqB, prover, reporter, stranger] = await ethers.getSigners();
+  const token = await ethers.deployContract("FernetToken", ["Fernet Token", "FNT", deployer.address]);
+  for (const s of [deployer, seqA, seqB, prover, reporter, stranger]) {
+    await token.mint(s.address, 100_000n * TOKEN);
+  }
+  const registry = await ethers.deployContract("SequencerRegistry", [
+    { token: await token.getAddress(), ...LOCAL.registry },
+    deployer.address,
+    [],
+  ]);
+  await token.approve(await registry.getAddress(), ethers.MaxUint256);
+  await registry.register(seqA.address, seqA.address);
+  await registry.register(seqB.address, seqB.address);
+  await time.increase(LOCAL.registry.entryDelay);
+
+  const verifier = await ethers.deployContract("MockProofVerifier");
+  const rollup = await ethers.deployContract("FernetRollup", [
+    {
+      token: await token.getAddress(),
+      registry: await registry.getAddress(),
+      verifier: await verifier.getAddress(),
+      treasury: ethers.ZeroAddress,
+      genesisArchive: keccak256(toUtf8Bytes("genesis archive")),
+      genesisSeed: keccak256(toUtf8Bytes("genesis seed")),
+      ...LOCAL.rollup,
+    },
+  ]);
+  await token.connect(prover).approve(await rollup.getAddress(), ethers.MaxUint256);
+  await rollup.connect(prover).deposit(10_000n * TOKEN);
+
+  const wallets = validatorWallets(options.validatorCount ?? 4);
+  const validators = validatorSet(wallets.map((w) => ({ signer: w.address, votingPower: 10n })));
+  const lightClient = await ethers.deployContract("AstriaLightClient", [ASTRIA_CHAIN_ID, validators, 1n]);
+
+  const params: SlasherParams = { ...SLASHER, treasury: ethers.ZeroAddress, ...options.slasher };
+  const slasher = await ethers.deployContract("AstriaSlasher", [
+    {
+      rollup: await rollup.getAddress(),
+      lightClient: await lightClient.getAddress(),
+      rollupId: ROLLUP_ID,
+      ...params,
+    },
+  ]);
+  for (const s of [seqA, seqB, reporter, stranger]) {
+    await token.connect(s).approve(await slasher.getAddress(), ethers.MaxUint256);
+  }
+  if (options.bondA ?? true) {
+    await slasher.connect(seqA).bond(seqA.address, params.minimumBond);
+  }
+  const { chainId } = await ethers.provider.getNetwork();
+  return {
+    chainId,
+    token,
+    registry,
+    verifier,
+    rollup,
+    lightClient,
+    slasher,
+    deployer,
+    seqA,
+    seqB,
+    prover,
+    reporter,
+    stranger,
+    wallets,
+    validators,
+    astria: new Map(),
+    headers: new Map(),
+  };
+}
+
+/**
+ * `loadFixture`, then pins the next block one second after the fixture's last one. Reverting to a
+ * snapshot keeps the wall-clock time that passed since it was taken, which would otherwise push the
+ * next block past short phase windows (12 s proposals) when tests run slowly, e.g. under coverage.
+ */
+export async function load<T>(fixture: () => Promise<T>): Promise<T> {
+  const f = await loadFixture(fixture);
+  await time.setNextBlockTimestamp((await time.latest()) + 1);
+  return f;
+}
+
+// -------------------------------------------------------------------------------- rollup rounds
+
+/** Moves time to the start of `height`'s round if it has not started. */
+export async function toRoundStart(w: World, height: bigint): Promise<void> {
+  const s = await w.rollup.getHeightState(height);
+  if (s.roundStart > BigInt(await time.latest())) {
+    await time.increaseTo(s.roundStart);
+  }
+}
+
+/** Proposes a block at `height` by `sequencer` whose txs are `txHashes`; returns its header. */
+export async function propose(w: World, sequencer: Signer, height: bigint, txHashes: string[]): Promise<Header> {
+  await toRoundStart(w, height);
+  const data = ethers.hexlify(toUtf8Bytes(`block ${height} by ${await sequencer.getAddress()}`));
+  const header = buildHeader({
+    height,
+    parentArchive: await w.rollup.archive(),
+    archive: keccak256(toUtf8Bytes(`archive ${height}`)),
+    txHashes,
+    data,
+  });
+  await w.rollup.connect(sequencer).propose(header);
+  w.headers.set(height, { header, txHashes, data });
+  return header;
+}
+
+/** Moves time to `height`'s proposal deadline (the binding window opens). */
+export async function toProposalDeadline(w: World, height: bigint): Promise<void> {
+  const s = await w.rollup.getHeightState(height);
+  if (s.proposalDeadline > BigInt(await time.latest())) {
+    await time.increaseTo(s.proposalDeadline);
+  }
+}
+
+/** Moves time to `height`'s reveal deadline (the binding window closes). */
+export async function toRevealDeadline(w: World, height: bigint): Promise<void> {
+  const s = await w.rollup.getHeightState(height);
+  await time.increaseTo(s.revealDeadline);
+}
+
+async function signerOf(w: World, address: string): Promise<Signer> {
+  return [w.seqA, w.seqB].find((s) => s.address === address) ?? (await ethers.getSigner(address));
+}
+
+/** Commits the prover, reveals and proves the winning proposal of the pending `height`. */
+export async function commitRevealProve(w: World, height: bigint, options: { prove?: boolean } = {}): Promise<void> {
+  await toProposalDeadline(w, height);
+  const winner = (await w.rollup.getBlock(height)).proposer;
+  const sequencer = await signerOf(w, winner);
+  const { header, data } = w.headers.get(height)!;
+  const quote: Quote = {
+    height,
+    blockHash: blockHash(header),
+    prover: w.prover.address,
+    bond: LOCAL.rollup.minimumProverBond,
+    proverRewardBps: 1_000n,
+    validUntil: 2n ** 40n,
+  };
+  const signature = await signQuote(sequencer, quoteDomain(w.chainId, await w.rollup.getAddress()), quote);
+  await w.rollup.connect(w.prover).commitProver(quote, signature);
+  await w.rollup.connect(sequencer).reveal(height, data);
+  if (options.prove ?? true) {
+    await prove(w, height);
+  }
+}
+
+/** Submits the proof of the winning proposal of the pending `height` (finalizes it). */
+export async function prove(w: World, height: bigint): Promise<void> {
+  const { header } = w.headers.get(height)!;
+  const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, w.prover.address);
+  await w.rollup.connect(w.prover).submitProof(header, mockProof(inputs));
+}
+
+/** A whole happy round: `sequencer` proposes `txHashes` (default: one own tx) and the block is finalized. */
+export async function finalizeRound(w: World, sequencer: Signer, height: bigint, txHashes?: string[]): Promise<Header> {
+  const header = await propose(w, sequencer, height, txHashes ?? [keccak256(toUtf8Bytes(`own tx ${height}`))]);
+  await commitRevealProve(w, height);
+  return header;
+}
+
+/**
+ * Lets the pending `height` fall into backup (no proposal, or a proposal nobody committed to), then
+ * fills it with a backup block sent by `stranger`.
+ */
+export async function backupRound(w: World, height: bigint): Promise<void> {
+  const s = await w.rollup.getHeightState(height);
+  const backupFrom = s.record.proposer === ethers.ZeroAddress ? s.proposalDeadline : s.commitmentDeadline;
+  if (backupFrom > BigInt(await time.latest())) {
+    await time.increaseTo(backupFrom);
+  }
+  const data = ethers.hexlify(toUtf8Bytes(`backup ${height}`));
+  const header = buildHeader({
+    height,
+    parentArchive: await w.rollup.archive(),
+    archive: keccak256(toUtf8Bytes(`backup archive ${height}`)),
+    txHashes: [],
+    data,
+  });
+  const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, w.stranger.address);
+  await w.rollup.connect(w.stranger).submitBackupBlock(header, data, mockProof(inputs));
+}
+
+// -------------------------------------------------------------------------------- Astria chain
+
+/** Builds (and remembers) the Astria block at `height` with `txs` for this rollup and `others` for the rest. */
+export function astriaBlock(
+  w: World,
+  height: bigint,
+  time_: bigint,
+  txs: string[],
+  others: RollupData[] = [{ rollupId: OTHER_ROLLUPS[0], txs: [`0x0${height % 10n}aa`] }],
+): AstriaBlock {
+  const block = buildAstriaBlock({
+    chainId: ASTRIA_CHAIN_ID,
+    height,
+    time: time_,
+    proposerAddress: ethers.zeroPadValue(ethers.toBeHex(height), 20),
+    rollups: [...others, { rollupId: ROLLUP_ID, txs }],
+  });
+  w.astria.set(height, block);
+  return block;
+}
+
+/** Relays `block`'s header to the light client, signed by a quorum of the current validators. */
+export async function relay(w: World, block: AstriaBlock): Promise<void> {
+  const signatures = signQuorum(w.wallets, w.validators, headerDigest(block.header));
+  await w.lightClient.submitHeader(block.header, w.validators, signatures);
+}
+
+/** Rollup txs (raw bytes) for tests: `count` distinct byte strings tagged by `tag`. */
+export function rollupTxs(tag: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => ethers.hexlify(toUtf8Bytes(`${tag}/${i}`)));
+}
+
+// -------------------------------------------------------------------------------- bindings
+
+/** The top-of-block of the remembered Astria blocks `[start, end)`. */
+export function top(w: World, start: bigint, end: bigint): TopOfBlock {
+  const blocks: AstriaBlock[] = [];
+  for (let h = start; h < end; h++) blocks.push(w.astria.get(h)!);
+  return topOfBlock(blocks, ROLLUP_ID, start, end);
+}
+
+/** Signs `binding` with `sequencer` under the slasher's domain. */
+export async function sign(w: World, sequencer: Signer, binding: Binding): Promise<string> {
+  return signBinding(sequencer, bindingDomain(w.chainId, await w.slasher.getAddress()), binding);
+}
+
+/** A signed binding of the remembered proposal at `height`, from `t` (entries may be replaced). */
+export async function signedBinding(
+  w: World,
+  sequencer: Signer,
+  height: bigint,
+  t: TopOfBlock,
+  overrides: Partial<Binding> = {},
+): Promise<{ binding: Binding; entries: Entry[]; signature: string }> {
+  const { header } = w.headers.get(height)!;
+  const binding = { ...buildBinding(height, blockHash(header), t), ...overrides };
+  return { binding, entries: t.entries, signature: await sign(w, sequencer, binding) };
+}
+
+/** Posts a signed binding of `height` from `t` (moves time into the binding window first). */
+export async function postBinding(
+  w: World,
+  sequencer: Signer,
+  height: bigint,
+  t: TopOfBlock,
+  overrides: Partial<Binding> = {},
+): Promise<{ binding: Binding; entries: Entry[]; signature: string }> {
+  await toProposalDeadline(w, height);
+  const signed = await signedBinding(w, sequencer, height, t, overrides);
+  await w.slasher.postBinding(signed.binding, signed.entries, signed.signature);
+  return signed;
+}
+
+/** A top-of-block with `entries` replaced (the entries root follows). */
+export function withEntries(t: TopOfBlock, entries: Entry[]): TopOfBlock {
+  return { ...t, entries };
+}
+
