@@ -1,5 +1,5 @@
 /**
- * The protocol's hashing, bit for bit as the contracts do it (FernetLib.sol, MerkleLib.sol):
+ * The protocol's hashing, bit for bit as the contracts do it (FernetLib.sol, TxMerkle.sol):
  * block hashes, seeds, scores, proof public inputs, tx Merkle trees and mock proofs.
  *
  * @example
