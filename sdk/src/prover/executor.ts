@@ -77,7 +77,14 @@ export interface InlineExecutorOptions {
   readonly capacity?: number;
 }
 
-/** Worker id reported by {@link InlineExecutor}. */
+/**
+ * Worker id reported by {@link InlineExecutor}.
+ *
+ * @example
+ * ```ts
+ * farm.events.on("job-completed", (e) => assert.equal(e.workerId, INLINE_WORKER_ID));
+ * ```
+ */
 export const INLINE_WORKER_ID = "inline";
 
 /**

@@ -83,7 +83,14 @@ export interface PlanInput {
   readonly publicInputsHash: string;
 }
 
-/** Plan id used when none is given. */
+/**
+ * Plan id used when none is given.
+ *
+ * @example
+ * ```ts
+ * planProofTree({ txHashes, publicInputsHash }).rootJobId; // `${DEFAULT_PLAN_ID}/root`
+ * ```
+ */
 export const DEFAULT_PLAN_ID = "plan";
 
 /**

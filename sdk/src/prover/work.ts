@@ -54,6 +54,12 @@ const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
 /**
  * How an injected fault makes a worker misbehave: `exit` ends the thread with a non-zero code,
  * `throw` raises an uncaught error in it, `hang` spins forever (until the job times out).
+ *
+ * @example
+ * ```ts
+ * const mode: FaultMode = "hang";
+ * new ProverFarm({ backend, jobTimeoutMs: 1_000, faults: { root: { mode, times: 1 } } });
+ * ```
  */
 export type FaultMode = "exit" | "throw" | "hang";
 
