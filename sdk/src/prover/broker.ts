@@ -16,7 +16,15 @@
  * await broker.close();
  * ```
  */
-import { FarmClosedError, InvalidFarmOptionError, JobFailedError, JobTimeoutError, WorkerCrashedError, WorkerJobError } from "./errors";
+import {
+  FarmClosedError,
+  InvalidFarmOptionError,
+  JobFailedError,
+  JobTimeoutError,
+  UnknownJobError,
+  WorkerCrashedError,
+  WorkerJobError,
+} from "./errors";
 import type { JobExecutor } from "./executor";
 import { FarmMetrics, type AttemptFailure } from "./metrics";
 import type { JobRecord, JobStore } from "./store";
@@ -225,12 +233,17 @@ export class ProvingBroker {
     const { metrics } = run;
     const startedAt = metrics.now();
     metrics.jobStarted(job, attempt, startedAt - (run.readyAt.get(job.id) ?? startedAt));
+    const childOutputs = job.dependencies.map((dep) => {
+      const output = run.outputs.get(dep);
+      if (output === undefined) throw new UnknownJobError(dep, `output needed by ${job.id}`); // a store bug
+      return output;
+    });
     const task: ProofTask = {
       jobId: job.id,
       name: job.name,
       kind: job.kind,
       inputs: job.inputs,
-      childOutputs: job.dependencies.map((id) => run.outputs.get(id) as string),
+      childOutputs,
       workPerJob: this.options.workPerJob,
       attempt,
       ...this.faultFor(job, attempt),

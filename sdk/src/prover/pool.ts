@@ -126,7 +126,13 @@ export class WorkerPool implements JobExecutor {
     }
     this.capacity = workers;
     this.entry = options.workerScript === undefined ? workerEntry() : { script: options.workerScript, eval: false };
-    for (let i = 0; i < workers; i++) this.spawn();
+    try {
+      for (let i = 0; i < workers; i++) this.spawn();
+    } catch (error) {
+      this.closed = true;
+      for (const slot of this.slots) void slot.worker.terminate();
+      throw new WorkerStartError("a worker thread could not be created.", { cause: error });
+    }
   }
 
   /**

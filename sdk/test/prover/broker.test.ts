@@ -7,14 +7,16 @@ import {
   FarmClosedError,
   InvalidFarmOptionError,
   JobFailedError,
+  JobStateError,
   JobTimeoutError,
+  UnknownJobError,
   WorkerCrashedError,
   WorkerJobError,
 } from "../../src/prover/errors";
 import { InlineExecutor, type ExecutionResult, type JobExecutor, type RunOptions } from "../../src/prover/executor";
 import { FarmMetrics, type FarmEventMap, type JobAttemptFailedEvent } from "../../src/prover/metrics";
-import { InMemoryJobStore } from "../../src/prover/store";
-import { evaluatePlan, planProofTree, type ProofPlan } from "../../src/prover/tree";
+import { InMemoryJobStore, type JobRecord, type JobStore } from "../../src/prover/store";
+import { evaluatePlan, planProofTree, type ProofJob, type ProofPlan } from "../../src/prover/tree";
 import { jobDigest, type ProofTask } from "../../src/prover/work";
 import { OTHER_HASH, TEST_WORK, txHashesOf } from "./fixtures";
 
@@ -276,6 +278,54 @@ describe("ProvingBroker", function () {
       await executor.close();
       expect(await running).to.be.instanceOf(FarmClosedError);
       expect(executor.attemptsOf("base-0")).to.equal(1);
+    });
+  });
+
+  describe("with a faulty store", () => {
+    /** Delegates to an in-memory store, but can hand out the root first or fail when taking. */
+    class FaultyStore implements JobStore {
+      readonly inner = new InMemoryJobStore();
+      private jobs: ProofJob[] = [];
+      constructor(private readonly fault: "root-first" | "take-throws") {}
+      async add(jobs: readonly ProofJob[]): Promise<void> {
+        this.jobs = [...this.jobs, ...jobs];
+        await this.inner.add(jobs);
+      }
+      async take(): Promise<JobRecord | undefined> {
+        if (this.fault === "take-throws") throw new JobStateError("x", "lost", "queued");
+        const root = this.jobs.find((j) => j.kind === "root");
+        this.jobs = [];
+        return root ? { job: root, status: "running", attempts: 1, failures: [] } : this.inner.take();
+      }
+      complete(jobId: string, output: string): Promise<void> {
+        return this.inner.complete(jobId, output);
+      }
+      release(jobId: string, reason: string): Promise<void> {
+        return this.inner.release(jobId, reason);
+      }
+      fail(jobId: string, reason: string): Promise<void> {
+        return this.inner.fail(jobId, reason);
+      }
+      get(jobId: string): Promise<JobRecord | undefined> {
+        return this.inner.get(jobId);
+      }
+      removePlan(planId: string): Promise<void> {
+        return this.inner.removePlan(planId);
+      }
+    }
+
+    it("fails the plan with a typed error instead of proving a job before its dependencies", async () => {
+      const executor = new FakeExecutor(1);
+      const error = await rejection(new ProvingBroker(new FaultyStore("root-first"), executor, OPTIONS).run(plan(4)));
+      expect(error).to.be.instanceOf(UnknownJobError).with.property("jobId", "p/merge-1-0");
+      expect(executor.attemptsOf("root")).to.equal(0);
+    });
+
+    it("fails every running plan with the store's error when the store fails", async () => {
+      const broker = new ProvingBroker(new FaultyStore("take-throws"), new FakeExecutor(1), OPTIONS);
+      const errors = await Promise.all([rejection(broker.run(plan(2, "a"))), rejection(broker.run(plan(2, "b")))]);
+      expect(errors.map((e) => e instanceof JobStateError)).to.deep.equal([true, true]);
+      expect(broker.activePlans).to.equal(0);
     });
   });
 
