@@ -89,6 +89,13 @@ describe("WorkerPool", function () {
     }
   });
 
+  it("throws WorkerStartError when a thread cannot even be created", () => {
+    // Node refuses relative worker paths that do not start with "./" before starting any thread.
+    expect(() => new WorkerPool({ workers: 2, workerScript: "no-such-worker.js" }))
+      .to.throw(WorkerStartError)
+      .with.property("cause");
+  });
+
   it("rejects a bad thread count or timeout with InvalidFarmOptionError", async () => {
     expect(() => new WorkerPool({ workers: 0 })).to.throw(InvalidFarmOptionError).with.property("option", "workers");
     const error = await rejection(pool(1).run(TASK, { timeoutMs: 0 }));
