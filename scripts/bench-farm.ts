@@ -42,7 +42,9 @@ function numbers(name: string, fallback: string): number[] {
 }
 
 function requestFor(txCount: number): ProveRequest {
-  const txHashes = Array.from({ length: txCount }, (_, i) => keccak256(toBeHex(BigInt(txCount) * 1_000_000n + BigInt(i), 32)));
+  const txHashes = Array.from({ length: txCount }, (_, i) =>
+    keccak256(toBeHex(BigInt(txCount) * 1_000_000n + BigInt(i), 32)),
+  );
   const header: Header = buildHeader({
     height: BigInt(txCount),
     parentArchive: id(`bench-parent-${txCount}`),
@@ -79,7 +81,9 @@ async function proveWith(
   try {
     await farm.prove(requestFor(0)); // warm-up: threads start and load their code outside the timings
     for (const txs of sizes) {
-      console.log(`proving ${txs} txs with ${workers} worker(s)${faults ? ` (${scenario})` : ""}, ${repeat} time(s)...`);
+      console.log(
+        `proving ${txs} txs with ${workers} worker(s)${faults ? ` (${scenario})` : ""}, ${repeat} time(s)...`,
+      );
       const results: FarmProof[] = [];
       for (let i = 0; i < repeat; i++) results.push(await farm.prove(requestFor(txs)));
       const roots = new Set(results.map((r) => r.treeRoot));
@@ -110,14 +114,27 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   const rootOf = new Map<number, string>();
   for (const { txs, workers, result } of rows) {
-    if (result.proof !== mockProof(result.publicInputsHash)) failures.push(`${txs} txs / ${workers} workers: wrong proof`);
+    if (result.proof !== mockProof(result.publicInputsHash))
+      failures.push(`${txs} txs / ${workers} workers: wrong proof`);
     const known = rootOf.get(txs);
-    if (known !== undefined && known !== result.treeRoot) failures.push(`${txs} txs / ${workers} workers: other tree root`);
+    if (known !== undefined && known !== result.treeRoot)
+      failures.push(`${txs} txs / ${workers} workers: other tree root`);
     rootOf.set(txs, result.treeRoot);
   }
 
   const baseline = new Map(rows.filter((r) => r.workers === 1 && r.scenario === "clean").map((r) => [r.txs, r]));
-  const header = ["txs", "workers", "scenario", "jobs", "attempts", "retries", "wall ms", "jobs/s", "mean job ms", "speed-up"];
+  const header = [
+    "txs",
+    "workers",
+    "scenario",
+    "jobs",
+    "attempts",
+    "retries",
+    "wall ms",
+    "jobs/s",
+    "mean job ms",
+    "speed-up",
+  ];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
   for (const { txs, workers, scenario, result } of rows) {
     const s = result.stats;

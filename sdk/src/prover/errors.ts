@@ -154,7 +154,10 @@ export class WorkerJobError extends ProverFarmError {
     readonly workerId: string,
     readonly reason: string,
   ) {
-    super(`Worker ${workerId} failed job ${jobId}: ${reason}`, "The broker retries the job until maxAttempts is reached.");
+    super(
+      `Worker ${workerId} failed job ${jobId}: ${reason}`,
+      "The broker retries the job until maxAttempts is reached.",
+    );
   }
 }
 
@@ -216,7 +219,8 @@ export class WorkerStartError extends ProverFarmError {
   constructor(reason: string, options?: { cause?: unknown }) {
     super(
       `Prover worker threads cannot start: ${reason}`,
-      "Run the SDK through ts-node (tests, hardhat run) with the 'ts-node' package installed, or compile it to JavaScript.",
+      "Run the SDK through ts-node (tests, hardhat run) with the 'ts-node' package installed, " +
+        "or compile it to JavaScript.",
       options,
     );
   }

@@ -144,7 +144,9 @@ export class InlineExecutor implements JobExecutor {
             workerId: INLINE_WORKER_ID,
           });
         } catch (error) {
-          reject(new WorkerJobError(task.jobId, INLINE_WORKER_ID, error instanceof Error ? error.message : String(error)));
+          reject(
+            new WorkerJobError(task.jobId, INLINE_WORKER_ID, error instanceof Error ? error.message : String(error)),
+          );
         }
       });
     });

@@ -16,7 +16,8 @@
  * const farm = new ProverFarm({ workers: 2, workPerJob: 10_000, jobTimeoutMs: 30_000, maxAttempts: 3,
  *   backend: new MockProofBackend() });
  * try {
- *   const { proof, publicInputsHash, treeRoot, stats } = await farm.prove({ chainId, rollup, header, prover, txHashes });
+ *   const request = { chainId, rollup, header, prover, txHashes };
+ *   const { proof, publicInputsHash, treeRoot, stats } = await farm.prove(request);
  *   await rollup.connect(proverSigner).submitProof(headerTuple(header), proof);
  * } finally {
  *   await farm.close();
@@ -37,9 +38,22 @@ import { planProofTree } from "./tree";
 import { isHash32 } from "./work";
 
 export { MockProofBackend, type ProofBackend, type ProofBackendInput } from "./backend";
-export { ProvingBroker, validateBrokerOptions, type BrokerOptions, type FaultInjection, type FaultPlan } from "./broker";
+export {
+  ProvingBroker,
+  validateBrokerOptions,
+  type BrokerOptions,
+  type FaultInjection,
+  type FaultPlan,
+} from "./broker";
 export * from "./errors";
-export { InlineExecutor, INLINE_WORKER_ID, type ExecutionResult, type InlineExecutorOptions, type JobExecutor, type RunOptions } from "./executor";
+export {
+  InlineExecutor,
+  INLINE_WORKER_ID,
+  type ExecutionResult,
+  type InlineExecutorOptions,
+  type JobExecutor,
+  type RunOptions,
+} from "./executor";
 export * from "./metrics";
 export { MAX_WORKERS, WorkerPool, type WorkerPoolOptions } from "./pool";
 export * from "./store";
@@ -81,13 +95,19 @@ export interface ProverFarmOptions {
   readonly jobTimeoutMs?: number;
   /** Attempts per job before the proof fails with {@link JobFailedError}. Default 3. */
   readonly maxAttempts?: number;
-  /** Runs jobs elsewhere than on this farm's own worker threads (e.g. {@link InlineExecutor}); the farm does not close it. */
+  /**
+   * Runs jobs elsewhere than on this farm's own worker threads (e.g. {@link InlineExecutor});
+   * the farm does not close it.
+   */
   readonly executor?: JobExecutor;
   /** Where jobs wait; default a fresh {@link InMemoryJobStore}. */
   readonly store?: JobStore;
   /** Faults to inject by job name, to exercise retries (tests only). */
   readonly faults?: FaultPlan;
 }
+
+/** The numeric options, defaults applied. */
+type FarmSettings = Required<Pick<ProverFarmOptions, "workers" | "workPerJob" | "jobTimeoutMs" | "maxAttempts">>;
 
 /**
  * What to prove: the public inputs the rollup checks and the block's ordered tx hashes.
@@ -143,7 +163,7 @@ export class ProverFarm {
   /** Job and plan events (`job-started`, `job-completed`, `job-retried`, `job-failed`, `plan-completed`). */
   readonly events = new EventEmitter<FarmEventMap>();
   private readonly backend: ProofBackend;
-  private readonly settings: Required<Pick<ProverFarmOptions, "workers" | "workPerJob" | "jobTimeoutMs" | "maxAttempts">>;
+  private readonly settings: FarmSettings;
   private readonly faults?: FaultPlan;
   private readonly store: JobStore;
   private readonly injectedExecutor?: JobExecutor;
@@ -223,7 +243,7 @@ export class ProverFarm {
    *
    * @example
    * ```ts
-   * const { proof, publicInputsHash, treeRoot, stats } = await farm.prove({ chainId, rollup, header, prover, txHashes });
+   * const { proof, treeRoot, stats } = await farm.prove({ chainId, rollup, header, prover, txHashes });
    * ```
    */
   async prove(request: ProveRequest): Promise<FarmProof> {
@@ -303,12 +323,20 @@ function checkRequest(request: ProveRequest): ProveRequest {
   }
   for (const field of ["height", "txCount"] as const) {
     if (typeof header[field] !== "bigint" || header[field] < 0n) {
-      throw new InvalidProveInputError(`header.${field}`, header[field], "Pass a non-negative bigint (use buildHeader).");
+      throw new InvalidProveInputError(
+        `header.${field}`,
+        header[field],
+        "Pass a non-negative bigint (use buildHeader).",
+      );
     }
   }
   for (const field of HEADER_HASH_FIELDS) {
     if (!isHash32(header[field])) {
-      throw new InvalidProveInputError(`header.${field}`, header[field], "Pass a 0x-prefixed 32-byte hex string (use buildHeader).");
+      throw new InvalidProveInputError(
+        `header.${field}`,
+        header[field],
+        "Pass a 0x-prefixed 32-byte hex string (use buildHeader).",
+      );
     }
   }
   if (!Array.isArray(txHashes)) {

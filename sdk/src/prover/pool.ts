@@ -166,7 +166,11 @@ export class WorkerPool implements JobExecutor {
     const { timeoutMs } = options;
     if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
       return Promise.reject(
-        new InvalidFarmOptionError("timeoutMs", timeoutMs, `Pass an integer from 1 to ${MAX_TIMEOUT_MS} (milliseconds).`),
+        new InvalidFarmOptionError(
+          "timeoutMs",
+          timeoutMs,
+          `Pass an integer from 1 to ${MAX_TIMEOUT_MS} (milliseconds).`,
+        ),
       );
     }
     return new Promise<ExecutionResult>((resolve, reject) => {
@@ -320,5 +324,9 @@ function workerEntry(): Entry {
   } catch (cause) {
     throw new WorkerStartError("the SDK runs from TypeScript sources but 'ts-node' cannot be resolved.", { cause });
   }
-  return { script: TS_BOOTSTRAP, eval: true, workerData: { tsNode, searchDir: __dirname, entry: join(__dirname, "worker.ts") } };
+  return {
+    script: TS_BOOTSTRAP,
+    eval: true,
+    workerData: { tsNode, searchDir: __dirname, entry: join(__dirname, "worker.ts") },
+  };
 }

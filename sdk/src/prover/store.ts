@@ -88,7 +88,8 @@ interface MutableRecord {
  * @example
  * ```ts
  * const store = new InMemoryJobStore();
- * const broker = new ProvingBroker(store, new InlineExecutor(), { maxAttempts: 3, jobTimeoutMs: 10_000, workPerJob: 100 });
+ * const options = { maxAttempts: 3, jobTimeoutMs: 10_000, workPerJob: 100 };
+ * const broker = new ProvingBroker(store, new InlineExecutor(), options);
  * ```
  */
 export class InMemoryJobStore implements JobStore {

@@ -110,7 +110,11 @@ export function planProofTree(input: PlanInput): ProofPlan {
     throw new InvalidProveInputError("planId", planId, "Use a non-empty string without '/'.");
   }
   if (!isHash32(input.publicInputsHash)) {
-    throw new InvalidProveInputError("publicInputsHash", input.publicInputsHash, "Use a 0x-prefixed 32-byte hex string.");
+    throw new InvalidProveInputError(
+      "publicInputsHash",
+      input.publicInputsHash,
+      "Use a 0x-prefixed 32-byte hex string.",
+    );
   }
   input.txHashes.forEach((tx, i) => {
     if (!isHash32(tx)) {

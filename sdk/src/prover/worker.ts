@@ -38,7 +38,11 @@ port.on("message", (message: WorkerRequest) => {
       break;
   }
   try {
-    reply({ type: "done", jobId: task.jobId, output: jobDigest(task.kind, task.inputs, task.childOutputs, task.workPerJob) });
+    reply({
+      type: "done",
+      jobId: task.jobId,
+      output: jobDigest(task.kind, task.inputs, task.childOutputs, task.workPerJob),
+    });
   } catch (error) {
     reply({ type: "failed", jobId: task.jobId, message: error instanceof Error ? error.message : String(error) });
   }

@@ -346,8 +346,13 @@ describe("ProvingBroker", function () {
         const call = (): void => validateBrokerOptions({ ...OPTIONS, ...override } as BrokerOptions);
         expect(call).to.throw(InvalidFarmOptionError).with.property("option", option);
         expect(call).to.throw(FernetError, /Pass|Use one of/);
-        expect(() => new ProvingBroker(new InMemoryJobStore(), new FakeExecutor(1), { ...OPTIONS, ...override } as BrokerOptions))
-          .to.throw(InvalidFarmOptionError);
+        expect(
+          () =>
+            new ProvingBroker(new InMemoryJobStore(), new FakeExecutor(1), {
+              ...OPTIONS,
+              ...override,
+            } as BrokerOptions),
+        ).to.throw(InvalidFarmOptionError);
       });
     }
 

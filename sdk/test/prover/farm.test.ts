@@ -27,7 +27,8 @@ import { inputsHashOf, OTHER_HASH, PROVER, requestFor, ROLLUP, TEST_WORK } from 
 
 /** The tree root the farm must reproduce, computed sequentially on this thread. */
 function referenceRoot(request: ProveRequest, work = TEST_WORK): string {
-  return evaluatePlan(planProofTree({ txHashes: request.txHashes, publicInputsHash: inputsHashOf(request) }), work).treeRoot;
+  return evaluatePlan(planProofTree({ txHashes: request.txHashes, publicInputsHash: inputsHashOf(request) }), work)
+    .treeRoot;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -113,13 +114,28 @@ describe("ProverFarm", function () {
       f.events.on("plan-completed", (stats) => planIds.push(stats.planId));
       const { stats, treeRoot } = await f.prove(requestFor(8, 5n));
 
-      expect(stats).to.deep.include({ jobs: 8, completed: 8, attempts: 8, retries: 0, crashes: 0, timeouts: 0, errors: 0 });
+      expect(stats).to.deep.include({
+        jobs: 8,
+        completed: 8,
+        attempts: 8,
+        retries: 0,
+        crashes: 0,
+        timeouts: 0,
+        errors: 0,
+      });
       expect(stats.byKind.base).to.deep.include({ jobs: 4, completed: 4, attempts: 4 });
       expect(stats.byKind.merge).to.deep.include({ jobs: 3, completed: 3, attempts: 3 });
       expect(stats.byKind.root).to.deep.include({ jobs: 1, completed: 1, attempts: 1 });
-      expect(completed.map((e) => e.name).sort()).to.deep.equal(
-        ["base-0", "base-1", "base-2", "base-3", "merge-1-0", "merge-1-1", "merge-2-0", "root"],
-      );
+      expect(completed.map((e) => e.name).sort()).to.deep.equal([
+        "base-0",
+        "base-1",
+        "base-2",
+        "base-3",
+        "merge-1-0",
+        "merge-1-1",
+        "merge-2-0",
+        "root",
+      ]);
       expect(completed.find((e) => e.name === "root")?.output).to.equal(treeRoot);
       expect(new Set(completed.map((e) => e.workerId)).size).to.be.within(1, 2);
       expect(planIds).to.deep.equal([stats.planId]);
@@ -265,11 +281,15 @@ describe("ProverFarm", function () {
         "  console.log(treeRoot);",
         "})();",
       ].join("\n");
-      const child = spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", code], {
-        cwd: join(__dirname, "..", "..", ".."),
-        encoding: "utf8",
-        timeout: 50_000,
-      });
+      const child = spawnSync(
+        process.execPath,
+        ["-r", require.resolve("ts-node/register/transpile-only"), "-e", code],
+        {
+          cwd: join(__dirname, "..", "..", ".."),
+          encoding: "utf8",
+          timeout: 50_000,
+        },
+      );
       expect(child.status, child.stderr).to.equal(0);
       expect(child.stdout.trim()).to.equal(referenceRoot(requestFor(6), 5));
     });

@@ -58,7 +58,9 @@ describe("WorkerPool", function () {
     const stuck = rejection(p.run({ ...TASK, jobId: "p/stuck", fault: "hang" }, { timeoutMs: 600_000 }));
     const tasks = Array.from({ length: 5 }, (_, i) => ({ ...TASK, jobId: `p/base-${i}`, name: `base-${i}` }));
     const results = await Promise.all(tasks.map((t) => p.run(t, { timeoutMs: 600_000 })));
-    expect(new Set(results.map((r) => r.output))).to.deep.equal(new Set([jobDigest("base", TASK.inputs, [], TEST_WORK)]));
+    expect(new Set(results.map((r) => r.output))).to.deep.equal(
+      new Set([jobDigest("base", TASK.inputs, [], TEST_WORK)]),
+    );
     expect(new Set(results.map((r) => r.workerId)).size).to.equal(1); // the other thread is still spinning
     expect(p.workersStarted).to.equal(2);
     await p.close();
@@ -97,7 +99,9 @@ describe("WorkerPool", function () {
   });
 
   it("rejects a bad thread count or timeout with InvalidFarmOptionError", async () => {
-    expect(() => new WorkerPool({ workers: 0 })).to.throw(InvalidFarmOptionError).with.property("option", "workers");
+    expect(() => new WorkerPool({ workers: 0 }))
+      .to.throw(InvalidFarmOptionError)
+      .with.property("option", "workers");
     const error = await rejection(pool(1).run(TASK, { timeoutMs: 0 }));
     expect(error).to.be.instanceOf(InvalidFarmOptionError).with.property("option", "timeoutMs");
   });

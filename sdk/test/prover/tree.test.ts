@@ -111,7 +111,8 @@ describe("prover tree plan", () => {
         }
         for (const job of p.jobs) {
           const expected = job.kind === "root" ? 0 : 1;
-          if ((consumers.get(job.id) ?? 0) !== expected) problems.push(`${job.id} is consumed ${consumers.get(job.id)} times`);
+          if ((consumers.get(job.id) ?? 0) !== expected)
+            problems.push(`${job.id} is consumed ${consumers.get(job.id)} times`);
         }
         const root = p.jobs[p.jobs.length - 1];
         const top = byName(p).get(bases > 1 ? `merge-${p.levels - 2}-0` : "base-0");
@@ -219,12 +220,18 @@ describe("prover tree plan", () => {
     });
 
     it("rejects malformed values and negative work with typed errors", () => {
-      expect(() => jobDigest("base", ["0x12"], [], 1)).to.throw(InvalidProveInputError).with.property("field", "inputs[0]");
+      expect(() => jobDigest("base", ["0x12"], [], 1))
+        .to.throw(InvalidProveInputError)
+        .with.property("field", "inputs[0]");
       expect(() => jobDigest("merge", [], [ZeroHash, "nope"], 1))
         .to.throw(InvalidProveInputError)
         .with.property("field", "childOutputs[1]");
-      expect(() => jobDigest("base", [], [], -1)).to.throw(InvalidProveInputError).with.property("field", "workPerJob");
-      expect(() => jobDigest("leaf" as JobKind, [], [], 1)).to.throw(InvalidProveInputError).with.property("field", "kind");
+      expect(() => jobDigest("base", [], [], -1))
+        .to.throw(InvalidProveInputError)
+        .with.property("field", "workPerJob");
+      expect(() => jobDigest("leaf" as JobKind, [], [], 1))
+        .to.throw(InvalidProveInputError)
+        .with.property("field", "kind");
     });
   });
 });
