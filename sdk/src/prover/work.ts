@@ -1,0 +1,206 @@
+/**
+ * What one proof job computes, shared by the worker threads, the in-process executor and the
+ * sequential reference evaluator, plus the messages exchanged with worker threads.
+ *
+ * This module only uses `node:crypto` so that worker threads load fast.
+ *
+ * A job's output is a 32-byte digest:
+ *
+ * ```
+ * seed   = sha256(domain(kind) ‖ u8(#inputs) ‖ inputs ‖ u8(#children) ‖ childOutputs)
+ * work   = sha256^workPerJob(seed)          // the simulated proving cost
+ * output = sha256(seed ‖ work)
+ * ```
+ *
+ * so the tree root depends on every tx hash, on the public inputs, on the tree shape and on
+ * `workPerJob` — and on nothing else (not on worker count, timing or retries).
+ *
+ * @example
+ * ```ts
+ * const out = jobDigest("merge", [], [leftOutput, rightOutput], 1_000);
+ * ```
+ */
+import { createHash } from "node:crypto";
+import { InvalidProveInputError } from "./errors";
+
+/** The three kinds of proof in a block's proof tree. */
+export type JobKind = "base" | "merge" | "root";
+
+/**
+ * All job kinds, in tree order (leaves first).
+ *
+ * @example
+ * ```ts
+ * for (const kind of JOB_KINDS) console.log(kind, stats.byKind[kind].jobs);
+ * ```
+ */
+export const JOB_KINDS: readonly JobKind[] = ["base", "merge", "root"];
+
+/** Domain tags separating the digests of each kind. */
+const DIGEST_DOMAIN: Readonly<Record<JobKind, Buffer>> = {
+  base: Buffer.from("fernet.farm.base.v1", "utf8"),
+  merge: Buffer.from("fernet.farm.merge.v1", "utf8"),
+  root: Buffer.from("fernet.farm.root.v1", "utf8"),
+};
+
+/** Bytes in a digest, a tx hash or a public-inputs hash. */
+const HASH_BYTES = 32;
+
+/** Most inputs or children one job may hash (their count is encoded in one byte). */
+const MAX_PARTS = 255;
+
+const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * How an injected fault makes a worker misbehave: `exit` ends the thread with a non-zero code,
+ * `throw` raises an uncaught error in it, `hang` spins forever (until the job times out).
+ *
+ * @example
+ * ```ts
+ * const mode: FaultMode = "hang";
+ * new ProverFarm({ backend, jobTimeoutMs: 1_000, faults: { root: { mode, times: 1 } } });
+ * ```
+ */
+export type FaultMode = "exit" | "throw" | "hang";
+
+/**
+ * Exit code of a worker thread that simulates a crash with the `exit` fault.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof WorkerCrashedError && error.exitCode === INJECTED_EXIT_CODE) console.log("injected");
+ * ```
+ */
+export const INJECTED_EXIT_CODE = 70;
+
+/**
+ * One unit of work sent to an executor: a planned job plus its dependencies' outputs.
+ *
+ * @example
+ * ```ts
+ * const task: ProofTask = { jobId: "p1/base-0", name: "base-0", kind: "base", inputs: [tx0, tx1],
+ *   childOutputs: [], workPerJob: 1_000, attempt: 1 };
+ * ```
+ */
+export interface ProofTask {
+  /** Unique job id (`<planId>/<name>`). */
+  readonly jobId: string;
+  /** Plan-local name, e.g. `base-0`, `merge-1-0`, `root`. */
+  readonly name: string;
+  readonly kind: JobKind;
+  /** The job's own inputs: two tx hashes for a base job, the public-inputs hash for the root. */
+  readonly inputs: readonly string[];
+  /** Outputs of the jobs it depends on, in order. */
+  readonly childOutputs: readonly string[];
+  /** Iterations of chained sha256 simulating the proving cost. */
+  readonly workPerJob: number;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Fault to simulate on this attempt (tests only). */
+  readonly fault?: FaultMode;
+}
+
+/**
+ * Message from the pool to a worker thread.
+ *
+ * @example
+ * ```ts
+ * worker.postMessage({ type: "run", task } satisfies WorkerRequest);
+ * ```
+ */
+export interface WorkerRequest {
+  readonly type: "run";
+  readonly task: ProofTask;
+}
+
+/**
+ * Message from a worker thread to the pool: it is ready, or a job is done or failed.
+ *
+ * @example
+ * ```ts
+ * worker.on("message", (m: WorkerReply) => { if (m.type === "done") console.log(m.output); });
+ * ```
+ */
+export type WorkerReply =
+  | { readonly type: "ready" }
+  | { readonly type: "done"; readonly jobId: string; readonly output: string }
+  | { readonly type: "failed"; readonly jobId: string; readonly message: string };
+
+/**
+ * Whether `value` is a 0x-prefixed 32-byte hex string.
+ *
+ * @example
+ * ```ts
+ * isHash32(ethers.ZeroHash); // true
+ * ```
+ */
+export function isHash32(value: unknown): value is string {
+  return typeof value === "string" && HASH_RE.test(value);
+}
+
+/**
+ * The simulated proving cost: `iterations` rounds of chained sha256 over `seed`.
+ *
+ * @example
+ * ```ts
+ * const result = simulateProving(Buffer.alloc(32), 10_000);
+ * ```
+ */
+export function simulateProving(seed: Uint8Array, iterations: number): Buffer {
+  let state = Buffer.from(seed);
+  for (let i = 0; i < iterations; i++) {
+    state = createHash("sha256").update(state).digest();
+  }
+  return state;
+}
+
+/**
+ * The output digest of one job (see the module header for the formula). Pure and deterministic.
+ *
+ * @throws {@link InvalidProveInputError} when a value is not a 32-byte hex string, there are too many
+ *   of them, or the kind or work is invalid; the farm validates its inputs first, so this only guards
+ *   direct callers and corrupt messages.
+ *
+ * @example
+ * ```ts
+ * const leaf = jobDigest("base", [tx0, tx1], [], 1_000);
+ * const root = jobDigest("root", [publicInputsHash], [leaf], 1_000);
+ * ```
+ */
+export function jobDigest(
+  kind: JobKind,
+  inputs: readonly string[],
+  childOutputs: readonly string[],
+  workPerJob: number,
+): string {
+  const domain = DIGEST_DOMAIN[kind];
+  if (domain === undefined) {
+    throw new InvalidProveInputError("kind", kind, `Use one of: ${JOB_KINDS.join(", ")}.`);
+  }
+  if (!Number.isSafeInteger(workPerJob) || workPerJob < 0) {
+    throw new InvalidProveInputError("workPerJob", workPerJob, "Use a whole number of hashing iterations, 0 or more.");
+  }
+  const seed = createHash("sha256")
+    .update(domain)
+    .update(encodeParts(inputs, "inputs"))
+    .update(encodeParts(childOutputs, "childOutputs"))
+    .digest();
+  const work = simulateProving(seed, workPerJob);
+  return `0x${createHash("sha256").update(seed).update(work).digest("hex")}`;
+}
+
+/** `u8(count) ‖ values` with every value checked to be 32 bytes. */
+function encodeParts(values: readonly string[], label: string): Buffer {
+  if (values.length > MAX_PARTS) {
+    throw new InvalidProveInputError(label, values.length, `A job hashes at most ${MAX_PARTS} ${label}.`);
+  }
+  const out = Buffer.alloc(1 + values.length * HASH_BYTES);
+  out[0] = values.length;
+  values.forEach((value, i) => {
+    if (!isHash32(value)) {
+      throw new InvalidProveInputError(`${label}[${i}]`, value, "Use a 0x-prefixed 32-byte hex string.");
+    }
+    out.write(value.slice(2), 1 + i * HASH_BYTES, "hex");
+  });
+  return out;
+}
