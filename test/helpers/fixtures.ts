@@ -1,4 +1,5 @@
 import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { LOCAL, type RegistryConfig } from "../../sdk/src/config";
 import type { FernetToken, SequencerRegistry } from "../../typechain-types";
@@ -34,4 +35,15 @@ export async function deployRegistry(
 export async function now(): Promise<bigint> {
   const block = await ethers.provider.getBlock("latest");
   return BigInt(block!.timestamp);
+}
+
+/**
+ * `loadFixture`, then pins the next block one second after the fixture's last one. Reverting to a
+ * snapshot keeps the wall-clock time that passed since it was taken, which would otherwise push the
+ * next block past short phase windows when tests run slowly (coverage, a loaded machine).
+ */
+export async function load<T>(fixture: () => Promise<T>): Promise<T> {
+  const f = await loadFixture(fixture);
+  await time.setNextBlockTimestamp((await time.latest()) + 1);
+  return f;
 }

@@ -11,14 +11,14 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import fc from "fast-check";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { getBytes, keccak256, toBeHex, toUtf8Bytes, ZeroHash } from "ethers";
 import { blockHash, buildHeader, mockProof, publicInputsHash, type Header } from "../../sdk/src/hashing";
 import { quoteDomain, signQuote } from "../../sdk/src/eip712";
 import { BackupReason, deployWorld, GENESIS_SEED, Phase, prevRandao, type World } from "../helpers/rollup";
 import { Model } from "./model";
-import { TOKEN } from "../helpers/fixtures";
+import { TOKEN, load } from "../helpers/fixtures";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
 const MIN_STEPS = 30;
@@ -82,7 +82,7 @@ async function fixture() {
 }
 
 async function newCtx(): Promise<Ctx> {
-  const { w, fifth, deployedAt } = await loadFixture(fixture);
+  const { w, fifth, deployedAt } = await load(fixture);
   const m = new Model(w.regCfg, w.cfg, deployedAt, GENESIS_SEED, POOL);
   for (const s of w.sequencers) {
     const info = await w.registry.getSequencer(s.address);

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { LOCAL } from "../../sdk/src/config";
-import { deployRegistry, deployToken, now, TOKEN } from "../helpers/fixtures";
+import { deployRegistry, deployToken, now, TOKEN, load } from "../helpers/fixtures";
 
 const { stake: STAKE, minimumStake: MIN_STAKE, entryDelay: ENTRY, exitDelay: EXIT } = LOCAL.registry;
 
@@ -35,7 +35,7 @@ async function registered() {
 describe("SequencerRegistry", () => {
   describe("constructor", () => {
     it("stores the configuration and the initial slashers", async () => {
-      const { registry, token, slasher, stranger } = await loadFixture(fixture);
+      const { registry, token, slasher, stranger } = await load(fixture);
       expect(await registry.token()).to.equal(await token.getAddress());
       expect(await registry.stakeAmount()).to.equal(STAKE);
       expect(await registry.minimumStake()).to.equal(MIN_STAKE);
@@ -60,7 +60,7 @@ describe("SequencerRegistry", () => {
     ];
     for (const [name, overrides, value] of bad) {
       it(`refuses ${name} = ${value} with Registry__InvalidConfig`, async () => {
-        const { owner, token, registry } = await loadFixture(fixture);
+        const { owner, token, registry } = await load(fixture);
         await expect(deployRegistry(owner, await token.getAddress(), [], overrides))
           .to.be.revertedWithCustomError(registry, "Registry__InvalidConfig")
           .withArgs(name, value);
@@ -68,7 +68,7 @@ describe("SequencerRegistry", () => {
     }
 
     it("refuses a zero token or a zero initial slasher", async () => {
-      const { owner, token, registry } = await loadFixture(fixture);
+      const { owner, token, registry } = await load(fixture);
       await expect(deployRegistry(owner, ethers.ZeroAddress, [])).to.be.revertedWithCustomError(
         registry,
         "Registry__ZeroAddress",
@@ -81,7 +81,7 @@ describe("SequencerRegistry", () => {
 
   describe("register", () => {
     it("pulls the stake from the caller, records the registration and lists the key", async () => {
-      const { registry, token, payer, seq, withdrawer } = await loadFixture(fixture);
+      const { registry, token, payer, seq, withdrawer } = await load(fixture);
       const before = await token.balanceOf(payer.address);
       const tx = registry.connect(payer).register(seq.address, withdrawer.address);
       const t = (await now()) + 1n;
@@ -103,7 +103,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses zero addresses", async () => {
-      const { registry, payer, seq } = await loadFixture(fixture);
+      const { registry, payer, seq } = await load(fixture);
       await expect(
         registry.connect(payer).register(ethers.ZeroAddress, seq.address),
       ).to.be.revertedWithCustomError(registry, "Registry__ZeroAddress");
@@ -113,7 +113,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses a key that is still registered, naming its status", async () => {
-      const { registry, payer, seq, withdrawer } = await loadFixture(registered);
+      const { registry, payer, seq, withdrawer } = await load(registered);
       await expect(registry.connect(payer).register(seq.address, withdrawer.address))
         .to.be.revertedWithCustomError(registry, "Registry__AlreadyRegistered")
         .withArgs(seq.address, Status.Queued);
@@ -124,7 +124,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("fails without allowance and changes nothing", async () => {
-      const { registry, other, seq, withdrawer, token } = await loadFixture(fixture);
+      const { registry, other, seq, withdrawer, token } = await load(fixture);
       await expect(registry.connect(other).register(seq.address, withdrawer.address)).to.be.revertedWithCustomError(
         token,
         "ERC20InsufficientAllowance",
@@ -134,7 +134,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("lets a key register again after withdrawal, without listing it twice", async () => {
-      const { registry, payer, seq, withdrawer, other } = await loadFixture(registered);
+      const { registry, payer, seq, withdrawer, other } = await load(registered);
       await registry.connect(seq).initiateExit(seq.address);
       await time.increase(EXIT);
       await registry.connect(withdrawer).withdraw(seq.address);
@@ -148,7 +148,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("appends each new key once, in registration order", async () => {
-      const { registry, payer, seq, other, stranger } = await loadFixture(fixture);
+      const { registry, payer, seq, other, stranger } = await load(fixture);
       for (const s of [seq, other, stranger]) {
         await registry.connect(payer).register(s.address, s.address);
       }
@@ -162,7 +162,7 @@ describe("SequencerRegistry", () => {
 
   describe("status at the entry boundary", () => {
     it("is None before registration, Queued one second before activeFrom, Active at activeFrom", async () => {
-      const { registry, seq, registeredAt } = await loadFixture(registered);
+      const { registry, seq, registeredAt } = await load(registered);
       const activeFrom = registeredAt + ENTRY;
       expect(await registry.statusAt(seq.address, registeredAt - 1n)).to.equal(Status.None);
       expect(await registry.statusAt(seq.address, registeredAt)).to.equal(Status.Queued);
@@ -177,7 +177,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("reports None for a key that never registered", async () => {
-      const { registry, stranger } = await loadFixture(fixture);
+      const { registry, stranger } = await load(fixture);
       expect(await registry.statusOf(stranger.address)).to.equal(Status.None);
       expect(await registry.wasActiveAt(stranger.address, await now())).to.equal(false);
       expect(await registry.isEligible(stranger.address, await now())).to.equal(false);
@@ -189,7 +189,7 @@ describe("SequencerRegistry", () => {
 
   describe("initiateExit", () => {
     it("is allowed to the sequencer, from Active, and moves it to Exiting then Withdrawable at the exact boundary", async () => {
-      const { registry, seq, registeredAt } = await loadFixture(registered);
+      const { registry, seq, registeredAt } = await load(registered);
       await time.increaseTo(registeredAt + ENTRY);
       const tx = registry.connect(seq).initiateExit(seq.address);
       const t = (await now()) + 1n;
@@ -207,7 +207,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("is allowed to the withdrawer, from Queued", async () => {
-      const { registry, seq, withdrawer } = await loadFixture(registered);
+      const { registry, seq, withdrawer } = await load(registered);
       await expect(registry.connect(withdrawer).initiateExit(seq.address))
         .to.emit(registry, "ExitInitiated")
         .withArgs(seq.address, withdrawer.address, (await now()) + 1n + EXIT);
@@ -215,21 +215,21 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses anyone else", async () => {
-      const { registry, seq, stranger } = await loadFixture(registered);
+      const { registry, seq, stranger } = await load(registered);
       await expect(registry.connect(stranger).initiateExit(seq.address))
         .to.be.revertedWithCustomError(registry, "Registry__NotSequencerOrWithdrawer")
         .withArgs(stranger.address, seq.address);
     });
 
     it("refuses an unregistered key", async () => {
-      const { registry, stranger } = await loadFixture(fixture);
+      const { registry, stranger } = await load(fixture);
       await expect(registry.connect(stranger).initiateExit(stranger.address))
         .to.be.revertedWithCustomError(registry, "Registry__NotRegistered")
         .withArgs(stranger.address);
     });
 
     it("refuses a second exit", async () => {
-      const { registry, seq } = await loadFixture(registered);
+      const { registry, seq } = await load(registered);
       await registry.connect(seq).initiateExit(seq.address);
       const t = await now();
       await expect(registry.connect(seq).initiateExit(seq.address))
@@ -246,7 +246,7 @@ describe("SequencerRegistry", () => {
     }
 
     it("refuses one second before exitableAt and pays the withdrawer at exitableAt", async () => {
-      const { registry, token, seq, withdrawer, exitableAt } = await loadFixture(exiting);
+      const { registry, token, seq, withdrawer, exitableAt } = await load(exiting);
       await time.setNextBlockTimestamp(exitableAt - 1n);
       await expect(registry.connect(seq).withdraw(seq.address))
         .to.be.revertedWithCustomError(registry, "Registry__ExitDelayNotPassed")
@@ -260,7 +260,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses a second withdrawal", async () => {
-      const { registry, seq, withdrawer, exitableAt } = await loadFixture(exiting);
+      const { registry, seq, withdrawer, exitableAt } = await load(exiting);
       await time.increaseTo(exitableAt);
       await registry.connect(withdrawer).withdraw(seq.address);
       await expect(registry.connect(withdrawer).withdraw(seq.address))
@@ -269,14 +269,14 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses before an exit was initiated", async () => {
-      const { registry, seq } = await loadFixture(registered);
+      const { registry, seq } = await load(registered);
       await expect(registry.connect(seq).withdraw(seq.address))
         .to.be.revertedWithCustomError(registry, "Registry__ExitNotInitiated")
         .withArgs(seq.address);
     });
 
     it("refuses anyone but the sequencer or the withdrawer", async () => {
-      const { registry, seq, stranger, exitableAt } = await loadFixture(exiting);
+      const { registry, seq, stranger, exitableAt } = await load(exiting);
       await time.increaseTo(exitableAt);
       await expect(registry.connect(stranger).withdraw(seq.address))
         .to.be.revertedWithCustomError(registry, "Registry__NotSequencerOrWithdrawer")
@@ -286,7 +286,7 @@ describe("SequencerRegistry", () => {
 
   describe("slash", () => {
     it("takes the amount, transfers it to the slasher and keeps the key Active above the minimum", async () => {
-      const { registry, token, seq, slasher, registeredAt } = await loadFixture(registered);
+      const { registry, token, seq, slasher, registeredAt } = await load(registered);
       await time.increaseTo(registeredAt + ENTRY);
       const amount = STAKE - MIN_STAKE;
       const tx = registry.connect(slasher).slash(seq.address, amount);
@@ -300,7 +300,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("ejects below the minimum: forced exit, Ejected until the exit delay, then Withdrawable with what is left", async () => {
-      const { registry, token, seq, withdrawer, slasher, registeredAt } = await loadFixture(registered);
+      const { registry, token, seq, withdrawer, slasher, registeredAt } = await load(registered);
       await time.increaseTo(registeredAt + ENTRY);
       const amount = STAKE - MIN_STAKE + 1n;
       const tx = registry.connect(slasher).slash(seq.address, amount);
@@ -328,7 +328,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("caps the slash at what is left and pays nothing more", async () => {
-      const { registry, token, seq, withdrawer, slasher } = await loadFixture(registered);
+      const { registry, token, seq, withdrawer, slasher } = await load(registered);
       const first = registry.connect(slasher).slash(seq.address, STAKE * 5n);
       await expect(first)
         .to.emit(registry, "SequencerSlashed")
@@ -344,7 +344,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("works in Queued, Active, Exiting, Withdrawable and Ejected, and not after withdrawal", async () => {
-      const { registry, seq, slasher, withdrawer, registeredAt } = await loadFixture(registered);
+      const { registry, seq, slasher, withdrawer, registeredAt } = await load(registered);
       const step = 10n * TOKEN;
       const expectSlash = async (status: Status) => {
         expect(await registry.statusOf(seq.address)).to.equal(status);
@@ -369,7 +369,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("reports Exiting between a voluntary exit and a later ejection", async () => {
-      const { registry, seq, slasher } = await loadFixture(registered);
+      const { registry, seq, slasher } = await load(registered);
       await registry.connect(seq).initiateExit(seq.address);
       const exitAt = await now();
       await time.increase(5);
@@ -381,7 +381,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses callers that are not slashers, and zero amounts", async () => {
-      const { registry, seq, stranger, slasher } = await loadFixture(registered);
+      const { registry, seq, stranger, slasher } = await load(registered);
       await expect(registry.connect(stranger).slash(seq.address, 1n))
         .to.be.revertedWithCustomError(registry, "Registry__NotSlasher")
         .withArgs(stranger.address);
@@ -394,7 +394,7 @@ describe("SequencerRegistry", () => {
 
   describe("isEligible (the rollup's anti-grinding rule)", () => {
     it("needs Active at the seed time and no exit now", async () => {
-      const { registry, seq, registeredAt } = await loadFixture(registered);
+      const { registry, seq, registeredAt } = await load(registered);
       const activeFrom = registeredAt + ENTRY;
       expect(await registry.isEligible(seq.address, activeFrom - 1n)).to.equal(false);
       expect(await registry.isEligible(seq.address, activeFrom)).to.equal(true);
@@ -405,7 +405,7 @@ describe("SequencerRegistry", () => {
 
   describe("slasher administration", () => {
     it("queues, refuses early execution, and applies the change at the exact delay", async () => {
-      const { registry, owner, stranger } = await loadFixture(fixture);
+      const { registry, owner, stranger } = await load(fixture);
       const delay = LOCAL.registry.slasherChangeDelay;
       await expect(registry.connect(owner).queueSlasherChange(stranger.address, true))
         .to.emit(registry, "SlasherChangeQueued")
@@ -424,7 +424,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("removes a slasher the same way", async () => {
-      const { registry, owner, slasher, seq, payer, withdrawer } = await loadFixture(fixture);
+      const { registry, owner, slasher, seq, payer, withdrawer } = await load(fixture);
       await registry.connect(payer).register(seq.address, withdrawer.address);
       await registry.connect(owner).queueSlasherChange(slasher.address, false);
       await time.increase(LOCAL.registry.slasherChangeDelay);
@@ -436,7 +436,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("cancels a queued change", async () => {
-      const { registry, owner, stranger } = await loadFixture(fixture);
+      const { registry, owner, stranger } = await load(fixture);
       await registry.connect(owner).queueSlasherChange(stranger.address, true);
       await expect(registry.connect(owner).cancelSlasherChange(stranger.address))
         .to.emit(registry, "SlasherChangeCancelled")
@@ -451,7 +451,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("is owner-only and refuses the zero address", async () => {
-      const { registry, owner, stranger } = await loadFixture(fixture);
+      const { registry, owner, stranger } = await load(fixture);
       await expect(registry.connect(stranger).queueSlasherChange(stranger.address, true))
         .to.be.revertedWithCustomError(registry, "OwnableUnauthorizedAccount")
         .withArgs(stranger.address);
@@ -475,7 +475,7 @@ describe("SequencerRegistry", () => {
     }
 
     it("refuses a re-entrant withdraw during a withdrawal: paid once", async () => {
-      const { registry, token, seq, withdrawer } = await loadFixture(reentrant);
+      const { registry, token, seq, withdrawer } = await load(reentrant);
       await registry.connect(withdrawer).register(seq.address, withdrawer.address);
       await registry.connect(withdrawer).initiateExit(seq.address);
       await time.increase(EXIT);
@@ -490,7 +490,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses a re-entrant register during a registration: one stake, one registration", async () => {
-      const { registry, token, seq, withdrawer } = await loadFixture(reentrant);
+      const { registry, token, seq, withdrawer } = await load(reentrant);
       await token.arm(
         await registry.getAddress(),
         registry.interface.encodeFunctionData("register", [seq.address, withdrawer.address]),
@@ -504,7 +504,7 @@ describe("SequencerRegistry", () => {
     });
 
     it("refuses a re-entrant slash during a slash: the stake is taken once", async () => {
-      const { registry, token, seq, withdrawer, slasher } = await loadFixture(reentrant);
+      const { registry, token, seq, withdrawer, slasher } = await load(reentrant);
       await registry.connect(withdrawer).register(seq.address, withdrawer.address);
       await token.arm(await registry.getAddress(), registry.interface.encodeFunctionData("slash", [seq.address, 1n]));
       await registry.connect(slasher).slash(seq.address, 10n);

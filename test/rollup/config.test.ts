@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+
 import { LOCAL } from "../../sdk/src/config";
 import { deployWorld, GENESIS_ARCHIVE, GENESIS_SEED } from "../helpers/rollup";
+import { load } from "../helpers/fixtures";
 
 async function world() {
   return deployWorld();
@@ -10,7 +11,7 @@ async function world() {
 
 describe("FernetRollup configuration", () => {
   async function deployWith(overrides: Record<string, unknown>) {
-    const w = await loadFixture(world);
+    const w = await load(world);
     const base = {
       token: await w.token.getAddress(),
       registry: await w.registry.getAddress(),
@@ -24,7 +25,7 @@ describe("FernetRollup configuration", () => {
   }
 
   it("exposes the deployment configuration and the genesis state", async () => {
-    const w = await loadFixture(world);
+    const w = await load(world);
     const c = await w.rollup.getConfig();
     expect(c.token).to.equal(await w.token.getAddress());
     expect(c.registry).to.equal(await w.registry.getAddress());

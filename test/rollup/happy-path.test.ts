@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { hexlify, randomBytes, ZeroHash } from "ethers";
 import { blockHash, mockProof, publicInputsHash, scoreOf, seedOf } from "../../sdk/src/hashing";
 import { quoteDomain, quoteDigest } from "../../sdk/src/eip712";
-import { TOKEN } from "../helpers/fixtures";
+import { TOKEN, load } from "../helpers/fixtures";
 import {
   BackupReason,
   deadlines,
@@ -61,7 +61,7 @@ async function phaseOf(w: World, height = 1n): Promise<[number, number]> {
 describe("FernetRollup happy path", () => {
   describe("seeds and scores", () => {
     it("derives early seeds from the genesis seed, known at deployment, identical to the SDK", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const c = await w.rollup.getConfig();
       for (let h = 1n; h <= c.lookahead; h++) {
         expect(await w.rollup.seed(h)).to.equal(seedOf(GENESIS_SEED, h));
@@ -73,7 +73,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("stores block.prevrandao at finalization and derives seed(k + lookahead) from it", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const L = w.cfg.lookahead;
       expect(await w.rollup.seedKnownAt(1n + L)).to.equal(0n);
       await expect(w.rollup.seed(1n + L)).to.be.revertedWithCustomError(w.rollup, "Rollup__WrongHeight").withArgs(L, 1n + L);
@@ -89,7 +89,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("gives the same seed and score whichever L1 block a proposal lands in", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const s = w.sequencers[0].address;
       const seed = await w.rollup.seed(2n);
       const score = await w.rollup.score(2n, s);
@@ -102,7 +102,7 @@ describe("FernetRollup happy path", () => {
 
   describe("phases", () => {
     it("is NotStarted before genesis and Proposal from genesis, NotStarted for future heights", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const start = await w.rollup.genesisTime();
       await time.increaseTo(start - 2n);
       expect(await phaseOf(w)).to.deep.equal([Phase.NotStarted, BackupReason.None]);
@@ -124,7 +124,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("reports the deadlines of the round from the configuration", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const d = await deadlines(w);
       const c = w.cfg;
       expect(d.start).to.equal(await w.rollup.genesisTime());
@@ -135,7 +135,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("accepts a proposal one second before the proposal deadline and refuses one at it", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const d = await deadlines(w);
       const [best, second] = await ranked(w, 1n);
       await time.setNextBlockTimestamp(d.proposal - 1n);
@@ -147,7 +147,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("moves Proposal -> Commitment -> Reveal -> Proving at the exact deadlines", async () => {
-      const { w, best, block, d } = await loadFixture(proposed);
+      const { w, best, block, d } = await load(proposed);
       await time.increaseTo(d.proposal - 1n);
       expect(await phaseOf(w)).to.deep.equal([Phase.Proposal, BackupReason.None]);
       await time.increaseTo(d.proposal);
@@ -167,7 +167,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a commitment one second before the commitment phase and at its end", async () => {
-      const { w, best, block, d } = await loadFixture(proposed);
+      const { w, best, block, d } = await load(proposed);
       const prover = w.provers[0];
       const { quote, signature } = await makeQuote(w, best, block.header, prover.address);
       await time.setNextBlockTimestamp(d.proposal - 1n);
@@ -181,7 +181,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a reveal at the reveal deadline", async () => {
-      const { w, best, block, d } = await loadFixture(committed);
+      const { w, best, block, d } = await load(committed);
       await time.setNextBlockTimestamp(d.reveal);
       await expect(w.rollup.connect(best).reveal(1n, block.data))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__WrongPhase")
@@ -189,14 +189,14 @@ describe("FernetRollup happy path", () => {
     });
 
     it("accepts a proof one second before the proving deadline", async () => {
-      const { w, block, prover, d } = await loadFixture(revealed);
+      const { w, block, prover, d } = await load(revealed);
       await time.setNextBlockTimestamp(d.proving - 1n);
       await w.rollup.connect(prover).submitProof(block.header, await proofFor(w, block.header, prover.address));
       expect(await w.rollup.tip()).to.equal(1n);
     });
 
     it("refuses a proof at the proving deadline", async () => {
-      const { w, block, prover, d } = await loadFixture(revealed);
+      const { w, block, prover, d } = await load(revealed);
       await time.setNextBlockTimestamp(d.proving);
       await expect(w.rollup.connect(prover).submitProof(block.header, await proofFor(w, block.header, prover.address)))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__WrongPhase")
@@ -206,7 +206,7 @@ describe("FernetRollup happy path", () => {
 
   describe("propose", () => {
     it("stores the best proposal with its score and emits BlockProposed", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       const [best] = await ranked(w, 1n);
       const block = await makeBlock(w);
@@ -225,7 +225,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("lets a better score outbid and refuses a lower or equal one, naming both scores", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       const order = await ranked(w, 1n);
       const [best, second, third] = order;
@@ -244,7 +244,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("clears an early reveal when the proposal is outbid", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       const [best, second] = await ranked(w, 1n);
       const early = await makeBlock(w);
@@ -256,7 +256,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a header for another height or another parent", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       const s = w.sequencers[0];
       await expect(w.rollup.connect(s).propose((await makeBlock(w, { height: 2n })).header))
@@ -269,7 +269,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a sender that is not a registered sequencer", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       const knownAt = await w.rollup.seedKnownAt(1n);
       await expect(w.rollup.connect(w.stranger).propose((await makeBlock(w)).header))
@@ -278,7 +278,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a sequencer that initiated its exit", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       const s = w.sequencers[0];
       await w.registry.connect(s).initiateExit(s.address);
@@ -288,7 +288,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a sequencer registered after the seed of the height was known, even once Active", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const late = w.stranger;
       await w.token.connect(late).approve(await w.registry.getAddress(), ethers.MaxUint256);
       await w.registry.connect(late).register(late.address, late.address);
@@ -301,7 +301,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("lets a sequencer registered before a seed was known propose for that height", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const late = w.stranger;
       await w.token.connect(late).approve(await w.registry.getAddress(), ethers.MaxUint256);
       await w.registry.connect(late).register(late.address, late.address);
@@ -318,7 +318,7 @@ describe("FernetRollup happy path", () => {
 
   describe("commitProver", () => {
     it("locks the bond from the prover's escrow and records the commitment", async () => {
-      const { w, best, block, d } = await loadFixture(proposed);
+      const { w, best, block, d } = await load(proposed);
       await time.increaseTo(d.proposal);
       const prover = w.provers[0];
       const bond = 150n * TOKEN;
@@ -334,7 +334,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("matches the SDK's EIP-712 digest", async () => {
-      const { w, best, block } = await loadFixture(proposed);
+      const { w, best, block } = await load(proposed);
       const { quote } = await makeQuote(w, best, block.header, w.provers[0].address);
       expect(await w.rollup.quoteDigest(quote)).to.equal(quoteDigest(quoteDomain(w.chainId, await w.rollup.getAddress()), quote));
     });
@@ -346,7 +346,7 @@ describe("FernetRollup happy path", () => {
     }
 
     it("refuses a commit by anyone but the quoted prover", async () => {
-      const { w, best, block } = await loadFixture(inCommitment);
+      const { w, best, block } = await load(inCommitment);
       const [prover, thief] = w.provers;
       const { quote, signature } = await makeQuote(w, best, block.header, prover.address);
       await expect(w.rollup.connect(thief).commitProver(quote, signature))
@@ -355,7 +355,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a second commitment for the height", async () => {
-      const { w, best, block } = await loadFixture(inCommitment);
+      const { w, best, block } = await load(inCommitment);
       const [p1, p2] = w.provers;
       const a = await makeQuote(w, best, block.header, p1.address);
       await w.rollup.connect(p1).commitProver(a.quote, a.signature);
@@ -366,7 +366,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a quote for another block hash", async () => {
-      const { w, best, block } = await loadFixture(inCommitment);
+      const { w, best, block } = await load(inCommitment);
       const other = hexlify(randomBytes(32));
       const { quote, signature } = await makeQuote(w, best, block.header, w.provers[0].address, { blockHash: other });
       await expect(w.rollup.connect(w.provers[0]).commitProver(quote, signature))
@@ -375,7 +375,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a bond below the minimum and a prover share above 100%", async () => {
-      const { w, best, block } = await loadFixture(inCommitment);
+      const { w, best, block } = await load(inCommitment);
       const p = w.provers[0];
       const min = w.cfg.minimumProverBond;
       const low = await makeQuote(w, best, block.header, p.address, { bond: min - 1n });
@@ -389,7 +389,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("accepts a quote at validUntil and refuses it one second later", async () => {
-      const { w, best, block } = await loadFixture(inCommitment);
+      const { w, best, block } = await load(inCommitment);
       const p = w.provers[0];
       const validUntil = BigInt(await time.latest()) + 3n;
       const { quote, signature } = await makeQuote(w, best, block.header, p.address, { validUntil });
@@ -404,7 +404,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a quote not signed by the winning proposer", async () => {
-      const { w, best, second, block } = await loadFixture(inCommitment);
+      const { w, best, second, block } = await load(inCommitment);
       const p = w.provers[0];
       const { quote, signature } = await makeQuote(w, second, block.header, p.address);
       await expect(w.rollup.connect(p).commitProver(quote, signature))
@@ -413,7 +413,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a quote signed for another chain or another rollup contract (replay)", async () => {
-      const { w, best, block } = await loadFixture(inCommitment);
+      const { w, best, block } = await load(inCommitment);
       const p = w.provers[0];
       const rollup = await w.rollup.getAddress();
       for (const domain of [quoteDomain(w.chainId + 1n, rollup), quoteDomain(w.chainId, w.stranger.address)]) {
@@ -429,7 +429,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a quote replayed at a later height", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const first = await happyRound(w);
       await toRoundStart(w);
       const [best] = await ranked(w, 2n);
@@ -442,7 +442,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a commitment when there is no proposal (backup)", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       await time.increaseTo((await deadlines(w)).proposal);
       const block = await makeBlock(w);
@@ -453,7 +453,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a bond larger than the prover's free escrow", async () => {
-      const { w, best, block } = await loadFixture(inCommitment);
+      const { w, best, block } = await load(inCommitment);
       const p = w.provers[0];
       const bond = 10_000n * TOKEN + 1n;
       const { quote, signature } = await makeQuote(w, best, block.header, p.address, { bond });
@@ -465,7 +465,7 @@ describe("FernetRollup happy path", () => {
 
   describe("reveal", () => {
     it("emits the data as calldata DA and marks the block revealed", async () => {
-      const { w, best, block } = await loadFixture(committed);
+      const { w, best, block } = await load(committed);
       await expect(w.rollup.connect(best).reveal(1n, block.data))
         .to.emit(w.rollup, "BlockRevealed")
         .withArgs(1n, block.header.dataHash, block.data);
@@ -473,14 +473,14 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses anyone but the winning proposer", async () => {
-      const { w, best, second, block } = await loadFixture(committed);
+      const { w, best, second, block } = await load(committed);
       await expect(w.rollup.connect(second).reveal(1n, block.data))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NotProposer")
         .withArgs(second.address, best.address);
     });
 
     it("refuses data that does not hash to the header's dataHash", async () => {
-      const { w, best, block } = await loadFixture(committed);
+      const { w, best, block } = await load(committed);
       const bad = "0x1234";
       await expect(w.rollup.connect(best).reveal(1n, bad))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__DataHashMismatch")
@@ -488,7 +488,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses another height and a second reveal", async () => {
-      const { w, best, block } = await loadFixture(committed);
+      const { w, best, block } = await load(committed);
       await expect(w.rollup.connect(best).reveal(2n, block.data))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__WrongHeight")
         .withArgs(1n, 2n);
@@ -501,7 +501,7 @@ describe("FernetRollup happy path", () => {
 
   describe("submitProof", () => {
     it("finalizes at once: tip, archive, randao, history, bond released, rewards split", async () => {
-      const { w, best, block, prover, quote } = await loadFixture(revealed);
+      const { w, best, block, prover, quote } = await load(revealed);
       const submitter = w.stranger;
       const proof = await proofFor(w, block.header, prover.address);
       const tx = w.rollup.connect(submitter).submitProof(block.header, proof);
@@ -544,7 +544,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("makes a second finalization of the height impossible", async () => {
-      const { w, block, prover } = await loadFixture(revealed);
+      const { w, block, prover } = await load(revealed);
       const proof = await proofFor(w, block.header, prover.address);
       await w.rollup.submitProof(block.header, proof);
       await expect(w.rollup.submitProof(block.header, proof))
@@ -553,7 +553,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a proof bound to another prover (proof theft)", async () => {
-      const { w, block, prover } = await loadFixture(revealed);
+      const { w, block, prover } = await load(revealed);
       const thief = w.provers[1];
       const proof = await proofFor(w, block.header, thief.address);
       const expected = publicInputsHash(w.chainId, await w.rollup.getAddress(), block.header, prover.address);
@@ -563,14 +563,14 @@ describe("FernetRollup happy path", () => {
     });
 
     it("exposes the public-inputs hash, identical to the SDK's", async () => {
-      const { w, block, prover } = await loadFixture(revealed);
+      const { w, block, prover } = await load(revealed);
       expect(await w.rollup.publicInputsHash(block.header, prover.address)).to.equal(
         publicInputsHash(w.chainId, await w.rollup.getAddress(), block.header, prover.address),
       );
     });
 
     it("refuses a proof of other public inputs", async () => {
-      const { w, block, prover } = await loadFixture(revealed);
+      const { w, block, prover } = await load(revealed);
       const other = { ...block.header, archive: hexlify(randomBytes(32)) };
       const expected = publicInputsHash(w.chainId, await w.rollup.getAddress(), block.header, prover.address);
       await expect(w.rollup.submitProof(block.header, await proofFor(w, other, prover.address)))
@@ -582,7 +582,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a header that is not the winning proposal", async () => {
-      const { w, block, prover } = await loadFixture(revealed);
+      const { w, block, prover } = await load(revealed);
       const other = { ...block.header, archive: hexlify(randomBytes(32)) };
       await expect(w.rollup.submitProof(other, await proofFor(w, other, prover.address)))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__BlockHashMismatch")
@@ -594,14 +594,14 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses a proof for an unrevealed block", async () => {
-      const { w, block, prover } = await loadFixture(committed);
+      const { w, block, prover } = await load(committed);
       await expect(w.rollup.submitProof(block.header, await proofFor(w, block.header, prover.address)))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NotRevealed")
         .withArgs(1n);
     });
 
     it("refuses a proof for an uncommitted block", async () => {
-      const { w, best, block } = await loadFixture(proposed);
+      const { w, best, block } = await load(proposed);
       await w.rollup.connect(best).reveal(1n, block.data);
       await expect(w.rollup.submitProof(block.header, await proofFor(w, block.header, best.address)))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NotCommitted")
@@ -628,7 +628,7 @@ describe("FernetRollup happy path", () => {
 
   describe("escrow and rewards", () => {
     it("lets a prover withdraw only its free balance", async () => {
-      const { w, prover, quote } = await loadFixture(committed);
+      const { w, prover, quote } = await load(committed);
       const total = 10_000n * TOKEN;
       await expect(w.rollup.connect(prover).withdrawEscrow(total))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__InsufficientEscrow")
@@ -640,14 +640,14 @@ describe("FernetRollup happy path", () => {
     });
 
     it("refuses zero deposits, withdrawals and fundings", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       for (const call of [w.rollup.deposit(0n), w.rollup.withdrawEscrow(0n), w.rollup.fundRewards(0n)]) {
         await expect(call).to.be.revertedWithCustomError(w.rollup, "Rollup__ZeroAmount");
       }
     });
 
     it("records deposits and fundings with events", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const p = w.provers[1];
       await expect(w.rollup.connect(p).deposit(5n)).to.emit(w.rollup, "EscrowDeposited").withArgs(p.address, 5n);
       await expect(w.rollup.fundRewards(7n)).to.emit(w.rollup, "RewardPoolFunded").withArgs(w.deployer.address, 7n);
@@ -655,7 +655,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("pays accrued rewards once, to the chosen recipient", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { proposer } = await happyRound(w);
       const owed = await w.rollup.rewardsOf(proposer.address);
       expect(owed).to.be.greaterThan(0n);
@@ -673,7 +673,7 @@ describe("FernetRollup happy path", () => {
 
   describe("many rounds", () => {
     it("runs consecutive heights, each starting at the previous finalization", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       for (let h = 1n; h <= 4n; h++) {
         const r = await happyRound(w);
         expect(r.height).to.equal(h);
@@ -683,7 +683,7 @@ describe("FernetRollup happy path", () => {
     });
 
     it("exposes the mock verifier's rule (NOT SOUND stub)", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const inputs = hexlify(randomBytes(32));
       expect(await w.verifier.mockProof(inputs)).to.equal(mockProof(inputs));
       expect(await w.verifier.verify(mockProof(inputs), inputs)).to.equal(true);

@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ReentrantToken } from "../../typechain-types";
 import { deadlines, deployWorld, happyRound, makeBlock, makeQuote, proofFor, ranked, toRoundStart, type World } from "../helpers/rollup";
+import { load } from "../helpers/fixtures";
 
 /**
  * With a token whose transfer hook calls back into the rollup, every token-moving entry point refuses
@@ -25,7 +26,7 @@ async function arm(w: World, token: ReentrantToken, fn: string, args: unknown[])
 
 describe("FernetRollup with a re-entrant token", () => {
   it("refuses re-entry during deposit, withdrawEscrow and fundRewards", async () => {
-    const { w, token } = await loadFixture(world);
+    const { w, token } = await load(world);
     const p = w.provers[0];
     await arm(w, token, "withdrawEscrow", [1n]);
     await w.rollup.connect(p).deposit(10n);
@@ -44,7 +45,7 @@ describe("FernetRollup with a re-entrant token", () => {
   });
 
   it("refuses a deposit or a backup block re-entered from inside another escrow move", async () => {
-    const { w, token } = await loadFixture(world);
+    const { w, token } = await load(world);
     const p = w.provers[0];
     const [total] = await w.rollup.escrowOf(p.address);
     await arm(w, token, "deposit", [1n]);
@@ -60,7 +61,7 @@ describe("FernetRollup with a re-entrant token", () => {
   });
 
   it("pays rewards once when claimRewards is re-entered", async () => {
-    const { w, token } = await loadFixture(world);
+    const { w, token } = await load(world);
     const { proposer } = await happyRound(w);
     const owed = await w.rollup.rewardsOf(proposer.address);
     await arm(w, token, "claimRewards", [proposer.address]);
@@ -69,7 +70,7 @@ describe("FernetRollup with a re-entrant token", () => {
   });
 
   it("slashes once when slashProver, penaliseMissedReveal or submitBackupBlock is re-entered", async () => {
-    const { w, token } = await loadFixture(world);
+    const { w, token } = await load(world);
     await toRoundStart(w);
     const [best] = await ranked(w, 1n);
     const block = await makeBlock(w);
@@ -93,7 +94,7 @@ describe("FernetRollup with a re-entrant token", () => {
   });
 
   it("refuses re-entry during a missed-reveal penalty and a backup settlement", async () => {
-    const { w, token } = await loadFixture(world);
+    const { w, token } = await load(world);
     for (const viaBackup of [false, true]) {
       await toRoundStart(w);
       const h = (await w.rollup.tip()) + 1n;

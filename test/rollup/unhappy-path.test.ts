@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 import { blockHash, publicInputsHash } from "../../sdk/src/hashing";
-import { TOKEN } from "../helpers/fixtures";
+import { TOKEN, load } from "../helpers/fixtures";
 import {
   BackupReason,
   deadlines,
@@ -74,7 +74,7 @@ async function backupBlock(w: World, submitter: string, signal?: string) {
 describe("FernetRollup when things go wrong", () => {
   describe("backup triggers (exact boundaries)", () => {
     it("NoProposal: Proposal one second before the proposal deadline, Backup at it", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const d = await deadlines(w);
       await time.increaseTo(d.proposal - 1n);
       expect(await state(w)).to.deep.equal([Phase.Proposal, BackupReason.None]);
@@ -83,7 +83,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("NoCommitment: Commitment one second before the commitment deadline, Backup at it", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { d } = await upTo(w, "proposed");
       await time.increaseTo(d.commitment - 1n);
       expect(await state(w)).to.deep.equal([Phase.Commitment, BackupReason.None]);
@@ -92,7 +92,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("NoReveal: Reveal one second before the reveal deadline, Backup at it", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { d } = await upTo(w, "committed");
       await time.increaseTo(d.reveal - 1n);
       expect(await state(w)).to.deep.equal([Phase.Reveal, BackupReason.None]);
@@ -101,7 +101,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("NoProof: Proving one second before the proving deadline, Backup at it", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { d } = await upTo(w, "revealed");
       await time.increaseTo(d.proving - 1n);
       expect(await state(w)).to.deep.equal([Phase.Proving, BackupReason.None]);
@@ -110,7 +110,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("stays in backup until someone submits, however long that takes", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await time.increaseTo((await deadlines(w)).proposal + 365n * 24n * 3600n);
       expect(await state(w)).to.deep.equal([Phase.Backup, BackupReason.NoProposal]);
       const b = await backupBlock(w, w.stranger.address);
@@ -121,7 +121,7 @@ describe("FernetRollup when things go wrong", () => {
 
   describe("slashProver", () => {
     it("slashes the bond once: the exact bounty to the reporter and the rest burned", async () => {
-      const { w, prover, quote } = await loadFixture(missedProof);
+      const { w, prover, quote } = await load(missedProof);
       const reporter = w.stranger;
       const bounty = (quote.bond * w.cfg.slashBountyBps) / 10_000n;
       const burned = quote.bond - bounty;
@@ -147,7 +147,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("refuses before the proving deadline, naming the height's backup reason", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { d } = await upTo(w, "revealed");
       await time.setNextBlockTimestamp(d.proving - 1n);
       await expect(w.rollup.slashProver(1n))
@@ -156,7 +156,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("refuses for a missed reveal (not the prover's fault) and for other heights", async () => {
-      const { w } = await loadFixture(missedReveal);
+      const { w } = await load(missedReveal);
       await expect(w.rollup.slashProver(1n))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NoSlashableFault")
         .withArgs(1n, BackupReason.NoReveal);
@@ -166,7 +166,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("is settled by a backup submission exactly once (backup first, then direct call refused)", async () => {
-      const { w, prover, quote } = await loadFixture(missedProof);
+      const { w, prover, quote } = await load(missedProof);
       const submitter = w.stranger;
       const b = await backupBlock(w, submitter.address);
       const bounty = (quote.bond * w.cfg.slashBountyBps) / 10_000n;
@@ -180,7 +180,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("is not slashed again by a backup submission after a direct call (direct first)", async () => {
-      const { w, quote } = await loadFixture(missedProof);
+      const { w, quote } = await load(missedProof);
       await w.rollup.connect(w.provers[2]).slashProver(1n);
       const b = await backupBlock(w, w.stranger.address);
       const tx = w.rollup.connect(w.stranger).submitBackupBlock(b.header, b.data, b.proof);
@@ -192,7 +192,7 @@ describe("FernetRollup when things go wrong", () => {
 
   describe("penaliseMissedReveal", () => {
     it("releases the prover's bond to the prover and penalises the proposer through the registry", async () => {
-      const { w, best, prover, quote } = await loadFixture(missedReveal);
+      const { w, best, prover, quote } = await load(missedReveal);
       const reporter = w.stranger;
       const penalty = w.cfg.missedRevealPenalty;
       const bounty = (penalty * w.cfg.slashBountyBps) / 10_000n;
@@ -211,14 +211,14 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("is refused for a missed proof (that is the prover's fault)", async () => {
-      const { w } = await loadFixture(missedProof);
+      const { w } = await load(missedProof);
       await expect(w.rollup.penaliseMissedReveal(1n))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NoSlashableFault")
         .withArgs(1n, BackupReason.NoProof);
     });
 
     it("still penalises a proposer that started its exit to dodge the penalty", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { best, d } = await upTo(w, "committed");
       await w.registry.connect(best).initiateExit(best.address);
       await time.increaseTo(d.reveal);
@@ -228,7 +228,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("releases the bond even if the proposer already withdrew its stake (penalty zero)", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { best, prover, d } = await upTo(w, "committed");
       await w.registry.connect(best).initiateExit(best.address);
       await time.increaseTo(d.reveal + w.regCfg.exitDelay);
@@ -249,7 +249,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("is settled by a backup submission exactly once, in either order", async () => {
-      const { w, best } = await loadFixture(missedReveal);
+      const { w, best } = await load(missedReveal);
       const stake = (await w.registry.getSequencer(best.address)).stake;
       const b = await backupBlock(w, w.stranger.address);
       await expect(w.rollup.connect(w.stranger).submitBackupBlock(b.header, b.data, b.proof)).to.emit(
@@ -263,7 +263,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("is not applied twice when the direct call came first", async () => {
-      const { w, best } = await loadFixture(missedReveal);
+      const { w, best } = await load(missedReveal);
       await w.rollup.penaliseMissedReveal(1n);
       const stake = (await w.registry.getSequencer(best.address)).stake;
       const b = await backupBlock(w, w.stranger.address);
@@ -283,7 +283,7 @@ describe("FernetRollup when things go wrong", () => {
     }
 
     it("extends the tip, reveals the data, records the backup and pays the whole reward to the caller", async () => {
-      const w = await loadFixture(noProposal);
+      const w = await load(noProposal);
       const caller = w.stranger;
       const b = await backupBlock(w, caller.address);
       const tx = w.rollup.connect(caller).submitBackupBlock(b.header, b.data, b.proof);
@@ -306,7 +306,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("keeps the missed proposal in the history next to the backup block", async () => {
-      const { w, best, block } = await loadFixture(missedReveal);
+      const { w, best, block } = await load(missedReveal);
       const b = await backupBlock(w, w.stranger.address);
       await w.rollup.connect(w.stranger).submitBackupBlock(b.header, b.data, b.proof);
       const r = await w.rollup.getBlock(1n);
@@ -316,7 +316,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("is final: a second submission for the height is refused", async () => {
-      const w = await loadFixture(noProposal);
+      const w = await load(noProposal);
       const b = await backupBlock(w, w.stranger.address);
       await w.rollup.connect(w.stranger).submitBackupBlock(b.header, b.data, b.proof);
       await expect(w.rollup.connect(w.stranger).submitBackupBlock(b.header, b.data, b.proof))
@@ -325,7 +325,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("is refused outside backup mode", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await toRoundStart(w);
       const b = await backupBlock(w, w.stranger.address);
       await expect(w.rollup.connect(w.stranger).submitBackupBlock(b.header, b.data, b.proof))
@@ -334,7 +334,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("refuses a block that does not extend the tip", async () => {
-      const w = await loadFixture(noProposal);
+      const w = await load(noProposal);
       const wrongHeight = await makeBlock(w, { height: 2n });
       await expect(
         w.rollup.connect(w.stranger).submitBackupBlock(wrongHeight.header, wrongHeight.data, await proofFor(w, wrongHeight.header, w.stranger.address)),
@@ -351,7 +351,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("refuses data that does not match the header", async () => {
-      const w = await loadFixture(noProposal);
+      const w = await load(noProposal);
       const b = await backupBlock(w, w.stranger.address);
       await expect(w.rollup.connect(w.stranger).submitBackupBlock(b.header, "0xbeef", b.proof))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__DataHashMismatch")
@@ -359,7 +359,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("refuses a proof bound to another caller (a front-runner can't steal it)", async () => {
-      const w = await loadFixture(noProposal);
+      const w = await load(noProposal);
       const honest = w.provers[1];
       const b = await backupBlock(w, honest.address);
       const expected = publicInputsHash(w.chainId, await w.rollup.getAddress(), b.header, w.stranger.address);
@@ -369,7 +369,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("leaves a missed commitment (no bond) with nothing to settle", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const { d } = await upTo(w, "proposed");
       await time.increaseTo(d.commitment);
       const b = await backupBlock(w, w.stranger.address);
@@ -385,7 +385,7 @@ describe("FernetRollup when things go wrong", () => {
     const OTHER = keccak256(toUtf8Bytes("payload B"));
 
     it("counts one signal per happy-path block and passes a payload at exactly the quorum", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       const quorum = w.cfg.signalQuorum;
       for (let i = 1n; i < quorum; i++) {
         await happyRound(w, { signal: PAYLOAD });
@@ -408,7 +408,7 @@ describe("FernetRollup when things go wrong", () => {
     });
 
     it("does not count abstentions, other payloads' signals or backup blocks", async () => {
-      const w = await loadFixture(world);
+      const w = await load(world);
       await happyRound(w); // abstains
       await happyRound(w, { signal: OTHER });
       await time.increaseTo((await deadlines(w)).proposal);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { hexlify, keccak256, randomBytes, toUtf8Bytes, ZeroHash } from "ethers";
 import {
   BackupReason,
@@ -33,6 +33,7 @@ import {
   LOCAL,
 } from "../../sdk/src";
 import { deadlines, deployWorld, makeQuote, ranked, toRoundStart } from "../helpers/rollup";
+import { load } from "../helpers/fixtures";
 
 async function world() {
   const w = await deployWorld();
@@ -87,7 +88,7 @@ describe("SDK", () => {
 
   describe("clients", () => {
     it("lists every registered sequencer with typed statuses", async () => {
-      const { w, registry } = await loadFixture(world);
+      const { w, registry } = await load(world);
       expect(await registry.listSequencers()).to.deep.equal(w.sequencers.map((s) => s.address));
       const info = await registry.getSequencer(w.sequencers[0].address);
       expect(info.status).to.equal(SequencerStatus.Active);
@@ -96,7 +97,7 @@ describe("SDK", () => {
     });
 
     it("reports typed height state", async () => {
-      const { w, rollup } = await loadFixture(world);
+      const { w, rollup } = await load(world);
       await toRoundStart(w);
       const s = await rollup.getHeightState(await rollup.pendingHeight());
       expect(s.phase).to.equal(Phase.Proposal);
@@ -105,7 +106,7 @@ describe("SDK", () => {
     });
 
     it("ranks eligible sequencers exactly as the contract scores them", async () => {
-      const { w, rollup, registry } = await loadFixture(world);
+      const { w, rollup, registry } = await load(world);
       const ranking = await rankSequencers(rollup, registry, 1n);
       const expected = await ranked(w, 1n);
       expect(ranking.map((r) => r.sequencer)).to.deep.equal(expected.map((s) => s.address));
@@ -116,7 +117,7 @@ describe("SDK", () => {
     });
 
     it("decodes a contract revert into a named error with its arguments and a hint", async () => {
-      const { w } = await loadFixture(world);
+      const { w } = await load(world);
       const rollup = new RollupClient(await w.rollup.getAddress(), w.stranger);
       await toRoundStart(w);
       const header = buildHeader({ height: 1n, parentArchive: await w.rollup.archive(), archive: ZeroHash, txHashes: [], data: "0x" });
@@ -139,7 +140,7 @@ describe("SDK", () => {
 
   describe("confirmation stages", () => {
     it("walks a height and a tx through stages 3 to 7", async () => {
-      const { w } = await loadFixture(world);
+      const { w } = await load(world);
       await toRoundStart(w);
       const [best] = await ranked(w, 1n);
       const txs = [1, 2, 3, 4].map(() => hexlify(randomBytes(32)));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { deployToken, TOKEN } from "../helpers/fixtures";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { deployToken, TOKEN, load } from "../helpers/fixtures";
 
 async function fixture() {
   const [owner, holder, spender] = await ethers.getSigners();
@@ -11,7 +11,7 @@ async function fixture() {
 
 describe("FernetToken", () => {
   it("lets only the owner mint", async () => {
-    const { token, holder } = await loadFixture(fixture);
+    const { token, holder } = await load(fixture);
     expect(await token.balanceOf(holder.address)).to.equal(100n * TOKEN);
     await expect(token.connect(holder).mint(holder.address, 1n))
       .to.be.revertedWithCustomError(token, "OwnableUnauthorizedAccount")
@@ -19,7 +19,7 @@ describe("FernetToken", () => {
   });
 
   it("accepts an EIP-2612 permit signed by the holder", async () => {
-    const { token, holder, spender } = await loadFixture(fixture);
+    const { token, holder, spender } = await load(fixture);
     const deadline = BigInt(await time.latest()) + 3600n;
     const { chainId } = await ethers.provider.getNetwork();
     const domain = { name: "Fernet Token", version: "1", chainId, verifyingContract: await token.getAddress() };
