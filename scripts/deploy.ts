@@ -7,14 +7,15 @@
  *   VERIFIER_ADDRESS use a real verifier instead of the NOT SOUND MockProofVerifier
  *   TREASURY        receives slashed funds (default: burned)
  *   GENESIS_ARCHIVE, GENESIS_SEED  bytes32 genesis values (defaults documented in the README)
+ *   ASTRIA_CHAIN    path to a JSON AstriaChainSpec: also deploy the Astria light client and slasher
  * Networks: --network hardhat (in-process, default), localhost (a `npm run node`), remote (RPC_URL +
  * DEPLOYER_PRIVATE_KEY).
  */
-import { writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ethers, network } from "hardhat";
 import { getPreset } from "../sdk/src/config";
-import { deploySystem } from "./lib/deploy";
+import { deployAstria, deploySystem, type AstriaChainSpec } from "./lib/deploy";
 
 export interface DeploymentFile {
   network: string;
@@ -23,7 +24,7 @@ export interface DeploymentFile {
   deployer: string;
   deployBlock: number;
   verifierIsMock: boolean;
-  contracts: { token: string; registry: string; verifier: string; rollup: string };
+  contracts: { token: string; registry: string; verifier: string; rollup: string; astriaLightClient?: string; astriaSlasher?: string };
 }
 
 /** Writes `deployments/<network>.json`. */
@@ -64,6 +65,13 @@ async function main(): Promise<void> {
       rollup: await d.rollup.getAddress(),
     },
   };
+  if (process.env.ASTRIA_CHAIN) {
+    const chain = JSON.parse(readFileSync(process.env.ASTRIA_CHAIN, "utf8")) as AstriaChainSpec;
+    const astria = await deployAstria({ preset, deployer, rollup: file.contracts.rollup, chain, treasury: process.env.TREASURY });
+    file.contracts.astriaLightClient = await astria.lightClient.getAddress();
+    file.contracts.astriaSlasher = await astria.slasher.getAddress();
+    console.log("AstriaLightClient uses ECDSA stand-in keys for Astria's Ed25519 validators (see README).");
+  }
   const path = writeDeployment(file);
   console.table(file.contracts);
   if (d.verifierIsMock) console.log("WARNING: MockProofVerifier is a NOT SOUND stub; set VERIFIER_ADDRESS for anything real.");

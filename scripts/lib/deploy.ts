@@ -12,7 +12,14 @@ import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { Preset } from "../../sdk/src/config";
-import type { FernetRollup, FernetToken, IProofVerifier, SequencerRegistry } from "../../typechain-types";
+import type {
+  AstriaLightClient,
+  AstriaSlasher,
+  FernetRollup,
+  FernetToken,
+  IProofVerifier,
+  SequencerRegistry,
+} from "../../typechain-types";
 
 export interface DeployOptions {
   preset: Preset;
@@ -100,4 +107,62 @@ export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
   }
   const verifier = (await ethers.getContractAt("IProofVerifier", verifierAddress, deployer)) as unknown as IProofVerifier;
   return { token, registry, verifier, verifierIsMock: !opts.verifier, rollup, deployBlock: firstBlock + 1 };
+}
+
+/** The Astria chain the slasher watches: its light client's genesis set and this L2's rollup id. */
+export interface AstriaChainSpec {
+  /** Astria's CometBFT chain id (e.g. "astria"). */
+  chainId: string;
+  /** Validators (ECDSA stand-in keys for Astria's Ed25519 keys) and voting powers. */
+  validators: Array<{ signer: string; votingPower: number | bigint }>;
+  /** First Astria height this validator set signs. */
+  activeFromHeight: number | bigint;
+  /** This L2's rollup id on Astria (bytes32). */
+  rollupId: string;
+  /** First Astria height the L2 takes its top-of-block from. */
+  startHeight: number | bigint;
+}
+
+export interface DeployedAstria {
+  lightClient: AstriaLightClient;
+  slasher: AstriaSlasher;
+}
+
+/** Deploys the Astria light client (stand-in keys) and the equivocation slasher for `rollup`. */
+export async function deployAstria(opts: {
+  preset: Preset;
+  deployer: Signer;
+  rollup: string;
+  chain: AstriaChainSpec;
+  treasury?: string;
+}): Promise<DeployedAstria> {
+  const lightClient = (await ethers.deployContract(
+    "AstriaLightClient",
+    [
+      opts.chain.chainId,
+      // The light client wants its set sorted by signer address (ascending, no duplicates).
+      [...opts.chain.validators]
+        .sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1))
+        .map((v) => ({ signer: v.signer, votingPower: BigInt(v.votingPower) })),
+      BigInt(opts.chain.activeFromHeight),
+    ],
+    opts.deployer,
+  )) as unknown as AstriaLightClient;
+  await lightClient.waitForDeployment();
+  const slasher = (await ethers.deployContract(
+    "AstriaSlasher",
+    [
+      {
+        rollup: opts.rollup,
+        lightClient: await lightClient.getAddress(),
+        treasury: opts.treasury ?? ethers.ZeroAddress,
+        rollupId: opts.chain.rollupId,
+        astriaStartHeight: BigInt(opts.chain.startHeight),
+        ...opts.preset.astria,
+      },
+    ],
+    opts.deployer,
+  )) as unknown as AstriaSlasher;
+  await slasher.waitForDeployment();
+  return { lightClient, slasher };
 }

@@ -59,6 +59,22 @@ export interface RollupConfig {
   signalQuorum: bigint;
 }
 
+/** Constructor parameters of `AstriaSlasher` other than addresses and the Astria chain's identity. */
+export interface AstriaConfig {
+  /** Smallest opt-in bond. */
+  minimumBond: bigint;
+  /** Taken per proven offence (or what is left of the bond). */
+  penalty: bigint;
+  /** Share of a penalty paid to the reporter, in basis points. */
+  bountyBps: bigint;
+  /** Seconds from opt-in to effect. */
+  optInDelay: bigint;
+  /** Evidence window (seconds) after the last locked height is finalized. */
+  unbondDelay: bigint;
+  /** Astria blocks at least this many seconds older than a proposal must be in its range. */
+  astriaMargin: bigint;
+}
+
 /** A complete deployment preset. */
 export interface Preset {
   name: PresetName;
@@ -66,6 +82,7 @@ export interface Preset {
   description: string;
   registry: RegistryConfig;
   rollup: RollupConfig;
+  astria: AstriaConfig;
   /** Tokens minted to each local test account by the deploy script (local networks only). */
   localMintPerAccount: bigint;
 }
@@ -100,6 +117,14 @@ export const LOCAL: Preset = {
     signalRoundSize: 10n,
     signalQuorum: 6n,
   },
+  astria: {
+    minimumBond: 1_000n * TOKEN,
+    penalty: 400n * TOKEN,
+    bountyBps: 1_000n,
+    optInDelay: 30n,
+    unbondDelay: 600n,
+    astriaMargin: 5n,
+  },
   localMintPerAccount: 100_000n * TOKEN,
 };
 
@@ -128,6 +153,14 @@ export const MAINNET_LIKE: Preset = {
     missedRevealPenalty: 5_000n * TOKEN,
     signalRoundSize: 1_000n,
     signalQuorum: 600n,
+  },
+  astria: {
+    minimumBond: 50_000n * TOKEN,
+    penalty: 20_000n * TOKEN,
+    bountyBps: 1_000n,
+    optInDelay: DAY,
+    unbondDelay: 7n * DAY,
+    astriaMargin: 12n,
   },
   localMintPerAccount: 1_000_000n * TOKEN,
 };
