@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
 import {ISequencerRegistry} from "../interfaces/ISequencerRegistry.sol";
 import {IProofVerifier} from "../interfaces/IProofVerifier.sol";
@@ -47,6 +48,11 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     bytes32 public constant QUOTE_TYPEHASH = keccak256(
         "Quote(uint256 height,bytes32 blockHash,address prover,uint256 bond,uint256 proverRewardBps,uint256 validUntil)"
     );
+
+    /// @notice Most txs a block may claim (keeps tx-tree depths, and proofs against them, bounded).
+    uint256 public constant MAX_TX_COUNT = 2 ** 32;
+    /// @notice Longest genesis delay, in seconds (timestamps are packed into 40 bits).
+    uint256 public constant MAX_GENESIS_DELAY = 365 days * 10;
 
     uint8 private constant FLAG_REVEALED = 1;
     uint8 private constant FLAG_SETTLED = 2;
@@ -156,10 +162,14 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (config.signalQuorum * 2 <= config.signalRoundSize || config.signalQuorum > config.signalRoundSize) {
             revert Rollup__InvalidConfig("signalQuorum", config.signalQuorum);
         }
+        if (config.genesisDelay > MAX_GENESIS_DELAY) {
+            revert Rollup__InvalidConfig("genesisDelay", config.genesisDelay);
+        }
         uint256 roundLength = config.proposalDuration + config.commitmentDuration + config.revealDuration;
-        // The missed-reveal penalty must reach the proposer before it can withdraw its stake.
+        // The missed-reveal penalty must be due strictly before a proposer that exits at once can
+        // withdraw its stake, so a reporter always has at least one block to apply it.
         uint256 exitDelay = ISequencerRegistry(config.registry).exitDelay();
-        if (exitDelay < roundLength) {
+        if (exitDelay <= roundLength) {
             revert Rollup__InvalidConfig("registry.exitDelay", exitDelay);
         }
         _token = IERC20(config.token);
@@ -244,6 +254,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         }
         if (quote.bond < _minimumProverBond) {
             revert Rollup__BondTooLow(quote.bond, _minimumProverBond);
+        }
+        if (quote.bond > type(uint96).max) {
+            revert Rollup__BondTooHigh(quote.bond, type(uint96).max);
         }
         if (quote.proverRewardBps > FernetLib.BPS) {
             revert Rollup__RewardShareTooHigh(quote.proverRewardBps);
@@ -376,7 +389,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        _escrows[msg.sender].total += uint128(amount);
+        _escrows[msg.sender].total += SafeCast.toUint128(amount);
         emit EscrowDeposited(msg.sender, amount);
         _token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -402,7 +415,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        _rewardPool += uint128(amount);
+        _rewardPool += SafeCast.toUint128(amount);
         emit RewardPoolFunded(msg.sender, amount);
         _token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -630,6 +643,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         }
         if (header.parentArchive != _archive) {
             revert Rollup__WrongParent(_archive, header.parentArchive);
+        }
+        if (header.txCount > MAX_TX_COUNT) {
+            revert Rollup__TooManyTxs(header.txCount, MAX_TX_COUNT);
         }
     }
 

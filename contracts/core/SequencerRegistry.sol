@@ -16,7 +16,7 @@ import {ISequencerRegistry} from "../interfaces/ISequencerRegistry.sol";
  * - anyone registers a sequencer key, paying the fixed stake; a withdrawer receives it back;
  * - the sequencer or its withdrawer exits and, after the exit delay, withdraws;
  * - authorised slashers (the rollup) take stake for faults; the owner changes that set only through
- *   a queued change that waits at least the exit delay, so every sequencer can leave before a new
+ *   a queued change that waits longer than the exit delay, so every sequencer can leave before a new
  *   slasher can touch its stake.
  *
  * Lifecycle of one registration (times in seconds, `t` the time asked about)
@@ -79,8 +79,8 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
 
     /**
      * @param config Token, stake, minimum stake and delays. Delays are in seconds; the entry delay must
-     *        be non-zero (the rollup's anti-grinding rule relies on it) and the slasher-change delay at
-     *        least the exit delay.
+     *        be non-zero (the rollup's anti-grinding rule relies on it) and the slasher-change delay
+     *        longer than the exit delay.
      * @param owner_ Owner allowed to queue slasher changes.
      * @param initialSlashers Slashers authorised from deployment (e.g. the rollup, at its predicted address).
      */
@@ -100,7 +100,9 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
         if (config.exitDelay == 0 || config.exitDelay > type(uint32).max) {
             revert Registry__InvalidConfig("exitDelay", config.exitDelay);
         }
-        if (config.slasherChangeDelay < config.exitDelay || config.slasherChangeDelay > type(uint32).max) {
+        // Strictly longer than the exit delay: a sequencer that exits as soon as a change is queued
+        // has withdrawn before the new slasher can act.
+        if (config.slasherChangeDelay <= config.exitDelay || config.slasherChangeDelay > type(uint32).max) {
             revert Registry__InvalidConfig("slasherChangeDelay", config.slasherChangeDelay);
         }
         _token = IERC20(config.token);

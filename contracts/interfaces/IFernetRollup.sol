@@ -214,6 +214,10 @@ interface IFernetRollup {
     error Rollup__NoSlashableFault(uint256 height, BackupReason reason);
     /// @notice The fault at `height` was already settled (slashes apply once).
     error Rollup__AlreadySettled(uint256 height);
+    /// @notice The header claims `txCount` txs; at most `max` are allowed.
+    error Rollup__TooManyTxs(uint256 txCount, uint256 max);
+    /// @notice The quoted `bond` is above the largest bond the rollup stores (`max`).
+    error Rollup__BondTooHigh(uint256 bond, uint256 max);
     /// @notice An amount of zero was given.
     error Rollup__ZeroAmount();
     /// @notice `account` has no rewards to claim.

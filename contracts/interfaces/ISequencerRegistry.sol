@@ -123,7 +123,7 @@ interface ISequencerRegistry {
 
     /**
      * @notice Queues authorising (`allowed`) or deauthorising `slasher`, executable after `slasherChangeDelay`.
-     * @dev Only the owner. The delay is at least the exit delay, so sequencers who object can leave first.
+     * @dev Only the owner. The delay is longer than the exit delay, so sequencers who object can leave first.
      *      Queuing again for the same slasher replaces the earlier entry and restarts the delay.
      * @param slasher The slasher contract.
      * @param allowed Whether it will be allowed to slash.

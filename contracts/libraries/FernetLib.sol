@@ -32,8 +32,10 @@ library FernetLib {
 
     /**
      * @notice The statement a proof commits to: chain, rollup, height, parent archive, archive, txs
-     *         root, data hash and prover. Binding the prover stops a proof from being lifted into
-     *         someone else's commitment.
+     *         root, tx count, data hash and prover. Binding the prover stops a proof from being lifted
+     *         into someone else's commitment; binding the tx count makes the circuit pin the depth of
+     *         the txs tree, so Merkle proofs against `txsRoot` (e.g. Astria evidence) can't be dodged
+     *         by a false count.
      */
     function publicInputsHash(IFernetRollup.Header calldata header, address rollup, address prover)
         internal
@@ -48,6 +50,7 @@ library FernetLib {
                 header.parentArchive,
                 header.archive,
                 header.txsRoot,
+                header.txCount,
                 header.dataHash,
                 prover
             )

@@ -25,7 +25,7 @@ export interface RegistryConfig {
   entryDelay: bigint;
   /** Seconds from exit initiation to withdrawal. */
   exitDelay: bigint;
-  /** Seconds a queued slasher change waits (at least `exitDelay`). */
+  /** Seconds a queued slasher change waits (more than `exitDelay`). */
   slasherChangeDelay: bigint;
 }
 
@@ -100,7 +100,7 @@ export const LOCAL: Preset = {
     minimumStake: 600n * TOKEN,
     entryDelay: 60n,
     exitDelay: 120n,
-    slasherChangeDelay: 120n,
+    slasherChangeDelay: 180n,
   },
   rollup: {
     genesisDelay: 120n,

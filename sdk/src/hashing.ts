@@ -47,12 +47,22 @@ export function scoreOf(seed: string, sequencer: string): bigint {
   return BigInt(keccak256(coder.encode(["bytes32", "address"], [seed, sequencer])));
 }
 
-/** The public-inputs hash a proof must commit to (chain, rollup, height, archives, roots, prover). */
+/** The public-inputs hash a proof must commit to (chain, rollup, height, archives, txs root and count, data, prover). */
 export function publicInputsHash(chainId: bigint, rollup: string, header: Header, prover: string): string {
   return keccak256(
     coder.encode(
-      ["uint256", "address", "uint256", "bytes32", "bytes32", "bytes32", "bytes32", "address"],
-      [chainId, rollup, header.height, header.parentArchive, header.archive, header.txsRoot, header.dataHash, prover],
+      ["uint256", "address", "uint256", "bytes32", "bytes32", "bytes32", "uint256", "bytes32", "address"],
+      [
+        chainId,
+        rollup,
+        header.height,
+        header.parentArchive,
+        header.archive,
+        header.txsRoot,
+        header.txCount,
+        header.dataHash,
+        prover,
+      ],
     ),
   );
 }

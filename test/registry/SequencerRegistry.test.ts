@@ -55,7 +55,7 @@ describe("SequencerRegistry", () => {
       ["entryDelay", { entryDelay: 2n ** 32n }, 2n ** 32n],
       ["exitDelay", { exitDelay: 0n }, 0n],
       ["exitDelay", { exitDelay: 2n ** 32n, slasherChangeDelay: 2n ** 32n }, 2n ** 32n],
-      ["slasherChangeDelay", { slasherChangeDelay: EXIT - 1n }, EXIT - 1n],
+      ["slasherChangeDelay", { slasherChangeDelay: EXIT }, EXIT],
       ["slasherChangeDelay", { exitDelay: 1n, slasherChangeDelay: 2n ** 32n }, 2n ** 32n],
     ];
     for (const [name, overrides, value] of bad) {

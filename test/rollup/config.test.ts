@@ -67,10 +67,21 @@ describe("FernetRollup configuration", () => {
     await expect(tx).not.to.be.reverted;
   });
 
-  it("refuses a registry whose exit delay is shorter than a round (the penalty could be dodged)", async () => {
+  it("refuses a registry whose exit delay is not longer than a round (the penalty could be dodged)", async () => {
     const exitDelay = LOCAL.registry.exitDelay;
-    const { w, tx } = await deployWith({ proposalDuration: exitDelay, commitmentDuration: 1n, revealDuration: 1n });
-    await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__InvalidConfig").withArgs("registry.exitDelay", exitDelay);
+    for (const proposalDuration of [exitDelay, exitDelay - 2n]) {
+      const { w, tx } = await deployWith({ proposalDuration, commitmentDuration: 1n, revealDuration: 1n });
+      await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__InvalidConfig").withArgs("registry.exitDelay", exitDelay);
+    }
+    const { tx } = await deployWith({ proposalDuration: exitDelay - 3n, commitmentDuration: 1n, revealDuration: 1n });
+    await expect(tx).not.to.be.reverted;
+  });
+
+  it("refuses a genesis delay above MAX_GENESIS_DELAY", async () => {
+    const w = await load(world);
+    const max = await w.rollup.MAX_GENESIS_DELAY();
+    const { tx } = await deployWith({ genesisDelay: max + 1n });
+    await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__InvalidConfig").withArgs("genesisDelay", max + 1n);
   });
 
   for (const name of ["token", "registry", "verifier"]) {

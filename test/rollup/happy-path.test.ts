@@ -268,6 +268,16 @@ describe("FernetRollup happy path", () => {
         .withArgs(await w.rollup.archive(), wrongParent);
     });
 
+    it("refuses a header claiming more than MAX_TX_COUNT txs", async () => {
+      const w = await load(world);
+      await toRoundStart(w);
+      const max = await w.rollup.MAX_TX_COUNT();
+      const block = await makeBlock(w);
+      await expect(w.rollup.connect(w.sequencers[0]).propose({ ...block.header, txCount: max + 1n }))
+        .to.be.revertedWithCustomError(w.rollup, "Rollup__TooManyTxs")
+        .withArgs(max + 1n, max);
+    });
+
     it("refuses a sender that is not a registered sequencer", async () => {
       const w = await load(world);
       await toRoundStart(w);
@@ -372,6 +382,16 @@ describe("FernetRollup happy path", () => {
       await expect(w.rollup.connect(w.provers[0]).commitProver(quote, signature))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__BlockHashMismatch")
         .withArgs(blockHash(block.header), other);
+    });
+
+    it("refuses a bond above what the rollup can store (no part of it could be locked for ever)", async () => {
+      const { w, best, block } = await load(inCommitment);
+      const p = w.provers[0];
+      const max = 2n ** 96n - 1n;
+      const q = await makeQuote(w, best, block.header, p.address, { bond: max + 1n });
+      await expect(w.rollup.connect(p).commitProver(q.quote, q.signature))
+        .to.be.revertedWithCustomError(w.rollup, "Rollup__BondTooHigh")
+        .withArgs(max + 1n, max);
     });
 
     it("refuses a bond below the minimum and a prover share above 100%", async () => {
@@ -641,9 +661,16 @@ describe("FernetRollup happy path", () => {
 
     it("refuses zero deposits, withdrawals and fundings", async () => {
       const w = await load(world);
-      for (const call of [w.rollup.deposit(0n), w.rollup.withdrawEscrow(0n), w.rollup.fundRewards(0n)]) {
-        await expect(call).to.be.revertedWithCustomError(w.rollup, "Rollup__ZeroAmount");
-      }
+      await expect(w.rollup.deposit(0n)).to.be.revertedWithCustomError(w.rollup, "Rollup__ZeroAmount");
+      await expect(w.rollup.withdrawEscrow(0n)).to.be.revertedWithCustomError(w.rollup, "Rollup__ZeroAmount");
+      await expect(w.rollup.fundRewards(0n)).to.be.revertedWithCustomError(w.rollup, "Rollup__ZeroAmount");
+    });
+
+    it("refuses deposits and fundings that don't fit the stored amounts, before moving any token", async () => {
+      const w = await load(world);
+      const huge = 2n ** 128n;
+      await expect(w.rollup.deposit(huge)).to.be.revertedWithCustomError(w.rollup, "SafeCastOverflowedUintDowncast").withArgs(128, huge);
+      await expect(w.rollup.fundRewards(huge)).to.be.revertedWithCustomError(w.rollup, "SafeCastOverflowedUintDowncast").withArgs(128, huge);
     });
 
     it("records deposits and fundings with events", async () => {

@@ -350,6 +350,16 @@ describe("FernetRollup when things go wrong", () => {
         .withArgs(await w.rollup.archive(), parent);
     });
 
+    it("refuses a backup header claiming more than MAX_TX_COUNT txs", async () => {
+      const w = await load(noProposal);
+      const max = await w.rollup.MAX_TX_COUNT();
+      const b = await makeBlock(w);
+      const header = { ...b.header, txCount: max + 1n };
+      await expect(w.rollup.connect(w.stranger).submitBackupBlock(header, b.data, await proofFor(w, header, w.stranger.address)))
+        .to.be.revertedWithCustomError(w.rollup, "Rollup__TooManyTxs")
+        .withArgs(max + 1n, max);
+    });
+
     it("refuses data that does not match the header", async () => {
       const w = await load(noProposal);
       const b = await backupBlock(w, w.stranger.address);
