@@ -61,7 +61,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
      * @dev Per-height record, five slots.
      *      slot 0: proposer (160) | proposedAt (32) | finalizedAt (32) | proverRewardBps (16) | flags (8)
      *              | finalization (8)
-     *      slot 1: blockHash   slot 2: txsRoot   slot 3: dataHash   slot 4: prover (160) | bond (96)
+     *      slot 1: blockHash   slot 2: txsRoot   slot 3: prover (160) | bond (96)
+     *      The best proposal's dataHash is only needed while its height is pending, so it lives in one
+     *      reused slot (`_pendingDataHash`) rather than a fresh slot per height.
      *      Timestamps are uint32 (good until 2106).
      */
     struct StoredBlock {
@@ -73,7 +75,6 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         Finalization finalization;
         bytes32 blockHash;
         bytes32 txsRoot;
-        bytes32 dataHash;
         address prover;
         uint96 bond;
     }
@@ -116,6 +117,8 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     uint64 private _tip;
     uint40 private _roundStart;
     bytes32 private _archive;
+    /// @dev dataHash of the best proposal of the pending height.
+    bytes32 private _pendingDataHash;
     /// @dev slot: reward pool (128) | total burned (128)
     uint128 private _rewardPool;
     uint128 private _totalBurned;
@@ -228,8 +231,8 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         b.flags = 0; // a new best proposal is not revealed yet
         b.blockHash = hash;
         b.txsRoot = header.txsRoot;
-        b.dataHash = header.dataHash;
-        emit BlockProposed(height, msg.sender, hash, newScore);
+        _pendingDataHash = header.dataHash;
+        emit BlockProposed(height, msg.sender, hash, header.dataHash, newScore);
     }
 
     /// @inheritdoc IFernetRollup
@@ -299,8 +302,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
             revert Rollup__AlreadyRevealed(height);
         }
         bytes32 dataHash = keccak256(data);
-        if (dataHash != b.dataHash) {
-            revert Rollup__DataHashMismatch(b.dataHash, dataHash);
+        bytes32 expected = _pendingDataHash;
+        if (dataHash != expected) {
+            revert Rollup__DataHashMismatch(expected, dataHash);
         }
         b.flags |= FLAG_REVEALED;
         emit BlockRevealed(height, dataHash, data);
@@ -511,7 +515,6 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         r.proposedAt = b.proposedAt;
         r.blockHash = b.blockHash;
         r.txsRoot = b.txsRoot;
-        r.dataHash = b.dataHash;
         r.prover = b.prover;
         r.bond = b.bond;
         r.proverRewardBps = b.proverRewardBps;
@@ -550,6 +553,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
             s.phase = Phase.Finalized;
         } else {
             (s.phase, s.backupReason) = _phaseOf(_blocks[height]);
+            if (s.record.proposer != address(0)) {
+                s.dataHash = _pendingDataHash;
+            }
         }
     }
 

@@ -89,7 +89,6 @@ interface IFernetRollup {
         uint256 proposedAt;
         bytes32 blockHash; // winning proposal
         bytes32 txsRoot; // of the winning proposal
-        bytes32 dataHash; // of the winning proposal
         address prover; // committed prover (zero if none)
         uint256 bond;
         uint256 proverRewardBps;
@@ -114,13 +113,16 @@ interface IFernetRollup {
         bytes32 seed; // zero if not known yet
         uint256 seedKnownAt; // zero if not known yet
         uint256 bestScore;
+        bytes32 dataHash; // of the best proposal, while the height is pending (zero otherwise)
         BlockRecord record;
     }
 
     // ------------------------------------------------------------------ events
 
     /// @notice `proposer` holds the best proposal for `height` (it may still be outbid).
-    event BlockProposed(uint256 indexed height, address indexed proposer, bytes32 blockHash, uint256 score);
+    event BlockProposed(
+        uint256 indexed height, address indexed proposer, bytes32 blockHash, bytes32 dataHash, uint256 score
+    );
     /// @notice `prover` committed to prove `height` with `bond` locked.
     event ProverCommitted(uint256 indexed height, address indexed prover, bytes32 blockHash, uint256 bond);
     /// @notice The block data of `height` was published (calldata DA).

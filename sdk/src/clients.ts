@@ -95,7 +95,6 @@ function toRecord(r: IFernetRollup.BlockRecordStructOutput): BlockRecord {
     proposedAt: r.proposedAt,
     blockHash: r.blockHash,
     txsRoot: r.txsRoot,
-    dataHash: r.dataHash,
     prover: r.prover,
     bond: r.bond,
     proverRewardBps: r.proverRewardBps,
@@ -136,6 +135,7 @@ export class RollupClient {
       seed: s.seed,
       seedKnownAt: s.seedKnownAt,
       bestScore: s.bestScore,
+      dataHash: s.dataHash,
       record: toRecord(s.record),
     };
   }

@@ -43,7 +43,6 @@ export interface BlockRecord {
   proposedAt: bigint;
   blockHash: string;
   txsRoot: string;
-  dataHash: string;
   prover: string;
   bond: bigint;
   proverRewardBps: bigint;
@@ -68,6 +67,8 @@ export interface HeightState {
   seed: string;
   seedKnownAt: bigint;
   bestScore: bigint;
+  /** dataHash of the best proposal while the height is pending (zero hash otherwise). */
+  dataHash: string;
   record: BlockRecord;
 }
 

@@ -213,12 +213,12 @@ describe("FernetRollup happy path", () => {
       const score = await w.rollup.score(1n, best.address);
       await expect(w.rollup.connect(best).propose(block.header))
         .to.emit(w.rollup, "BlockProposed")
-        .withArgs(1n, best.address, blockHash(block.header), score);
+        .withArgs(1n, best.address, blockHash(block.header), block.header.dataHash, score);
       const s = await w.rollup.getHeightState(1n);
       expect(s.record.proposer).to.equal(best.address);
       expect(s.record.blockHash).to.equal(blockHash(block.header));
       expect(s.record.txsRoot).to.equal(block.header.txsRoot);
-      expect(s.record.dataHash).to.equal(block.header.dataHash);
+      expect(s.dataHash).to.equal(block.header.dataHash);
       expect(s.record.proposedAt).to.equal(BigInt(await time.latest()));
       expect(s.bestScore).to.equal(score);
       expect(s.seed).to.equal(seedOf(GENESIS_SEED, 1n));
@@ -558,6 +558,7 @@ describe("FernetRollup happy path", () => {
       expect(s.record.finalizedAt).to.equal(BigInt(fin!.timestamp));
       expect(s.record.canonicalBlockHash).to.equal(blockHash(block.header));
       expect(s.record.settled).to.equal(true);
+      expect(s.dataHash).to.equal(ZeroHash); // round state only while the height is pending
       // The next round starts at this finalization.
       expect((await w.rollup.getHeightState(2n)).roundStart).to.equal(BigInt(fin!.timestamp));
       expect((await w.rollup.getHeightState(2n)).phase).to.equal(Phase.Proposal);
