@@ -28,7 +28,7 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  * Flows:
  *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay
  *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization;
- *                            records the range and the cursor it had to start at
+ *                            the range starts at the cursor and ends within what the light client finalized
  *   requestUnbond()          locks the commitment through tip + lookahead (every height already led)
  *   withdraw(to)             once that height is finalized and unbondDelay (the evidence window) passed
  *   prove*(...)              the six evidence types of IAstriaSlasher.Offence; each slashes `penalty`
@@ -39,9 +39,11 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  *
  * Cursor (rule b): the range of the binding of h must start at the end of the range of the latest
  * earlier bound height that was finalized with its proposal (Proven); a bound proposal that ended in
- * backup consumed nothing, so its own expected start carries over. The first bound height starts at
- * `astriaStartHeight`. Bindings are posted in height order (only the pending height can post), so the
- * cursor is computed once, at posting.
+ * backup consumed nothing, so its own start carries over. The first bound height starts at
+ * `astriaStartHeight`. Bindings are posted in height order (only the pending height can post, every
+ * earlier height is final), so the cursor is known from the proposal on, and posting refuses a range
+ * that does not start at it. Posting also refuses a non-empty range that ends past the light client's
+ * latest final height + 1, so no binding can move the cursor back, nor past what Astria finalized.
  *
  * Failure paths: a binding that is malformed, late, for another block or from a non-winner is refused
  * at posting (the winner is then slashable for the missing binding); evidence of nothing reverts with
@@ -69,14 +71,12 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         uint64 lockedThroughHeight;
     }
 
-    /// @dev The binding of one height. slot 0: entriesRoot
-    ///      slot 1: astriaStart (64) | astriaEnd (64) | expectedAstriaStart (64) | entryCount (32)
-    ///              | posted (8) | slashed (8)
+    /// @dev The binding of one height (its range starts at the cursor of its posting). slot 0: entriesRoot
+    ///      slot 1: astriaStart (64) | astriaEnd (64) | entryCount (32) | posted (8) | slashed (8)
     struct StoredBinding {
         bytes32 entriesRoot;
         uint64 astriaStart;
         uint64 astriaEnd;
-        uint64 expectedAstriaStart;
         uint32 entryCount;
         bool posted;
         bool slashed;
@@ -226,13 +226,13 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
     {
         (address sequencer, bytes32 digest) = _checkPostable(binding, signature);
-        AstriaBindingLib.checkEntries(binding, entries);
         uint64 expectedStart = _expectedAstriaStart();
+        AstriaBindingLib.checkRange(binding, expectedStart, _lightClient.latestHeight());
+        AstriaBindingLib.checkEntries(binding, entries);
         StoredBinding storage r = _bindings[binding.l2Height];
         r.entriesRoot = binding.entriesRoot;
         r.astriaStart = binding.astriaStart;
         r.astriaEnd = binding.astriaEnd;
-        r.expectedAstriaStart = expectedStart;
         r.entryCount = binding.entryCount;
         r.posted = true;
         _lastBoundHeight = binding.l2Height;
@@ -423,24 +423,20 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     {
         (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
         address sequencer = s.record.proposer;
-        IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
-        RangeOmission kind;
+        // The range starts at the cursor (checked at posting): a block before it was consumed earlier.
         if (astriaHeight < r.astriaStart) {
-            if (astriaHeight < r.expectedAstriaStart) {
-                revert Astria__AlreadyConsumed(astriaHeight, r.expectedAstriaStart);
-            }
-            kind = RangeOmission.StartsLate;
-        } else if (astriaHeight >= r.astriaEnd) {
-            uint256 proposedAt = s.record.proposedAt;
-            if (uint256(header.time) + _astriaMargin > proposedAt) {
-                revert Astria__NotYetRequired(astriaHeight, header.time, proposedAt);
-            }
-            kind = RangeOmission.EndsEarly;
-        } else {
+            revert Astria__AlreadyConsumed(astriaHeight, r.astriaStart);
+        }
+        if (astriaHeight < r.astriaEnd) {
             revert Astria__InsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
         }
+        IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
+        uint256 proposedAt = s.record.proposedAt;
+        if (uint256(header.time) + _astriaMargin > proposedAt) {
+            revert Astria__NotYetRequired(astriaHeight, header.time, proposedAt);
+        }
         _checkPresent(astriaHeight, header.rollupTransactionsRoot, presence);
-        emit RangeOmissionProven(l2Height, sequencer, kind, astriaHeight, r.astriaStart, r.astriaEnd);
+        emit RangeOmissionProven(l2Height, sequencer, astriaHeight, r.astriaStart, r.astriaEnd);
         _slash(sequencer, l2Height, Offence.RangeOmission);
     }
 
@@ -495,7 +491,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
             slashed: r.slashed,
             astriaStart: r.astriaStart,
             astriaEnd: r.astriaEnd,
-            expectedAstriaStart: r.expectedAstriaStart,
+            expectedAstriaStart: r.astriaStart,
             entryCount: r.entryCount,
             entriesRoot: r.entriesRoot
         });
@@ -590,7 +586,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         return finalizedAt == 0 ? 0 : finalizedAt + _unbondDelay;
     }
 
-    /// @dev The cursor of rule (b): where a binding posted now must start.
+    /// @dev The cursor of rule (b): where a binding posted now must start. The last bound range started
+    ///      at the cursor of its own posting, so a range that ended in backup hands that start on.
     function _expectedAstriaStart() private view returns (uint64) {
         uint256 last = _lastBoundHeight;
         if (last == 0) {
@@ -598,7 +595,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         }
         StoredBinding storage r = _bindings[last];
         bool consumed = _rollup.getBlock(last).finalization == IFernetRollup.Finalization.Proven;
-        return consumed ? r.astriaEnd : r.expectedAstriaStart;
+        return consumed ? r.astriaEnd : r.astriaStart;
     }
 
     /// @dev The height's state, once its winner is settled (the proposal phase is over).
