@@ -21,12 +21,13 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  *         lose it on proof that they equivocated. Reads the rollup's proposals and an Astria light
  *         client; changes nothing in the rollup's rules.
  *
- * Roles: a sequencer opts in and unbonds (its own key); anyone tops up bonds, relays signed bindings
- * and reports evidence (for a bounty); the rollup says who won each height; the light client says
- * which Astria headers are final.
+ * Roles: a sequencer opts in and unbonds (its own key); anyone tops up non-empty bonds, relays signed
+ * bindings and reports evidence (for a bounty); the rollup says who won each height; the light client
+ * says which Astria headers are final.
  *
  * Flows:
- *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay
+ *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay: the
+ *                            first bond, or any deposit onto a bond slashed to zero; else a top-up
  *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization;
  *                            the range starts at the cursor and ends within what the light client finalized
  *   requestUnbond()          locks the commitment through tip + lookahead (every height already led)
@@ -35,7 +36,8 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  *
  * In force: a commitment binds height h if the bond is non-zero, took effect no later than the moment
  * h's leader became known (seedKnownAt), and is not unbonding past h. Users read it before routing
- * their txs through Astria; it cannot change for h once h's leader is known.
+ * their txs through Astria. Once h's leader is known it can only lapse (the bond slashed to zero),
+ * never start: an emptied bond is refilled only by a fresh opt-in, which takes effect later.
  *
  * Cursor (rule b): the range of the binding of h must start at the end of the range of the latest
  * earlier bound height that was finalized with its proposal (Proven); a bound proposal that ended in
@@ -159,7 +161,9 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (b.unbondRequestedAt != 0) {
             revert Astria__Unbonding(sequencer, b.lockedThroughHeight);
         }
-        if (b.effectiveFrom == 0) {
+        // An empty bond (never opted in, or slashed to zero) is refilled only by the sequencer's own
+        // opt-in, with a new effective time: the heights it led while empty stay unbound.
+        if (b.amount == 0) {
             if (msg.sender != sequencer) {
                 revert Astria__NotSequencer(msg.sender, sequencer);
             }

@@ -225,9 +225,9 @@ interface IAstriaSlasher {
     error Astria__InvalidConfig(string name, uint256 value);
     /// @notice A bond of zero.
     error Astria__ZeroAmount();
-    /// @notice Only the sequencer itself can opt in (its consent to the obligations).
+    /// @notice Only the sequencer itself can opt in, or refill a bond slashed to zero (its consent to the obligations).
     error Astria__NotSequencer(address caller, address sequencer);
-    /// @notice An opt-in below `minimumBond`.
+    /// @notice An opt-in (or a refill of a bond slashed to zero) below `minimumBond`.
     error Astria__BondTooLow(uint256 amount, uint256 minimum);
     /// @notice The bond is unbonding; it can only be withdrawn (then bonded afresh).
     error Astria__Unbonding(address sequencer, uint256 lockedThroughHeight);
@@ -343,9 +343,11 @@ interface IAstriaSlasher {
     // ------------------------------------------------------------------ bonds
 
     /**
-     * @notice Adds `amount` (pulled from the sender) to the Astria bond of `sequencer`. The first bond
-     *         (the opt-in) must be sent by the sequencer itself, be at least `minimumBond`, and takes
-     *         effect `optInDelay` seconds later; anyone may top up a bond that is not unbonding.
+     * @notice Adds `amount` (pulled from the sender) to the Astria bond of `sequencer`. A deposit onto an
+     *         empty bond (the first one, or one slashed to zero) is an opt-in: it must be sent by the
+     *         sequencer itself, be at least `minimumBond`, and takes effect `optInDelay` seconds later, so
+     *         it binds no height whose leader was known before. Anyone may top up a non-empty bond that is
+     *         not unbonding; its effective time stays.
      * @param sequencer The sequencer key (the one that proposes and signs bindings).
      * @param amount Amount in base units.
      */
@@ -496,8 +498,9 @@ interface IAstriaSlasher {
     function bondOf(address sequencer) external view returns (BondView memory);
     /**
      * @notice Whether the Astria commitment of `sequencer` binds L2 height `l2Height`: bonded (non-zero),
-     *         effective before the height's seed became known, and not unbonding past it. For a height
-     *         whose seed is not known yet the answer is provisional: what holds if it became known now.
+     *         effective before the height's seed became known, and not unbonding past it. Once the seed is
+     *         known the answer can only turn false (the bond slashed to zero). For a height whose seed is
+     *         not known yet the answer is provisional: what holds if it became known now.
      */
     function isInForce(address sequencer, uint256 l2Height) external view returns (bool);
     /// @notice The binding record of `l2Height`.
