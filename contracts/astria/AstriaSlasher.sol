@@ -63,6 +63,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     bytes32 public constant BINDING_TYPEHASH = AstriaBindingLib.BINDING_TYPEHASH;
     /// @notice EIP-712 type of an entry.
     bytes32 public constant ENTRY_TYPEHASH = AstriaBindingLib.ENTRY_TYPEHASH;
+    /// @notice Longest opt-in delay (seconds): keeps `now + optInDelay` a 64-bit timestamp.
+    uint256 public constant MAX_OPT_IN_DELAY = 365 days;
 
     /// @dev A bond. slot 0: amount (128) | effectiveFrom (64) | unbondRequestedAt (64)
     ///      slot 1: lockedThroughHeight (64). Timestamps and heights fit 64 bits for ever.
@@ -128,6 +130,9 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (config.bountyBps > FernetLib.BPS) {
             revert Astria__InvalidConfig("bountyBps", config.bountyBps);
         }
+        if (config.optInDelay > MAX_OPT_IN_DELAY) {
+            revert Astria__InvalidConfig("optInDelay", config.optInDelay);
+        }
         IFernetRollup.Config memory rollupConfig = IFernetRollup(config.rollup).getConfig();
         _rollup = IFernetRollup(config.rollup);
         _lightClient = IAstriaLightClient(config.lightClient);
@@ -170,6 +175,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
             if (amount < _minimumBond) {
                 revert Astria__BondTooLow(amount, _minimumBond);
             }
+            // Safe: optInDelay <= MAX_OPT_IN_DELAY (constructor), so the sum fits 64 bits for ever.
             b.effectiveFrom = uint64(block.timestamp + _optInDelay);
         }
         uint256 total = b.amount + amount;

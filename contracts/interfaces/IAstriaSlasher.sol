@@ -90,7 +90,7 @@ interface IAstriaSlasher {
         uint256 minimumBond; // smallest opt-in bond
         uint256 penalty; // taken per proven offence (or what is left of the bond)
         uint256 bountyBps; // share of a penalty paid to the reporter
-        uint256 optInDelay; // from opt-in to effect
+        uint256 optInDelay; // from opt-in to effect (at most MAX_OPT_IN_DELAY, one year)
         uint256 unbondDelay; // evidence window after the last locked height is finalized
         uint256 astriaMargin; // Astria blocks this much older than a proposal must be in its range
     }

@@ -115,6 +115,18 @@ describe("AstriaSlasher: bonds", () => {
       });
     }
 
+    it("takes an opt-in delay of up to a year, and refuses a longer one", async () => {
+      const w = await load(unbonded);
+      const max = await w.slasher.MAX_OPT_IN_DELAY();
+      expect(max).to.equal(365n * 24n * 3600n);
+      expect((await (await deploySlasher(w, { optInDelay: max })).getConfig()).optInDelay).to.equal(max);
+      for (const optInDelay of [max + 1n, 2n ** 64n, 2n ** 256n - 1n]) {
+        await expect(deploySlasher(w, { optInDelay }))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
+          .withArgs("optInDelay", optInDelay);
+      }
+    });
+
     it("refuses a zero rollup id, a bounty above 100% and a minimum bond above 128 bits", async () => {
       const w = await load(unbonded);
       await expect(deploySlasher(w, { rollupId: ethers.ZeroHash }))
