@@ -202,7 +202,8 @@ interface IAstriaSlasher {
     );
     /// @notice `sequencer` won `l2Height` and posted no binding before the window closed at `closedAt`.
     event MissingBindingProven(uint256 indexed l2Height, address indexed sequencer, uint256 closedAt);
-    /// @notice Astria block `astriaHeight` (with rollup txs, final in time) had to be in `[astriaStart, astriaEnd)`.
+    /// @notice Astria block `astriaHeight` (with rollup txs, `astriaMargin` older than the proposal) had to be
+    ///         in `[astriaStart, astriaEnd)`.
     event RangeOmissionProven(
         uint256 indexed l2Height, address indexed sequencer, uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd
     );
