@@ -21,27 +21,31 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  *         lose it on proof that they equivocated. Reads the rollup's proposals and an Astria light
  *         client; changes nothing in the rollup's rules.
  *
- * Roles: a sequencer opts in and unbonds (its own key); anyone tops up bonds, relays signed bindings
- * and reports evidence (for a bounty); the rollup says who won each height; the light client says
- * which Astria headers are final.
+ * Roles: a sequencer opts in and unbonds (its own key); anyone tops up non-empty bonds, relays signed
+ * bindings and reports evidence (for a bounty); the rollup says who won each height; the light client
+ * says which Astria headers are final.
  *
  * Flows:
- *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay
+ *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay: the
+ *                            first bond, or any deposit onto a bond slashed to zero; else a top-up
  *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization;
- *                            records the range and the cursor it had to start at
+ *                            the range starts at the cursor and ends within what the light client finalized
  *   requestUnbond()          locks the commitment through tip + lookahead (every height already led)
  *   withdraw(to)             once that height is finalized and unbondDelay (the evidence window) passed
  *   prove*(...)              the six evidence types of IAstriaSlasher.Offence; each slashes `penalty`
  *
  * In force: a commitment binds height h if the bond is non-zero, took effect no later than the moment
  * h's leader became known (seedKnownAt), and is not unbonding past h. Users read it before routing
- * their txs through Astria; it cannot change for h once h's leader is known.
+ * their txs through Astria. Once h's leader is known it can only lapse (the bond slashed to zero),
+ * never start: an emptied bond is refilled only by a fresh opt-in, which takes effect later.
  *
  * Cursor (rule b): the range of the binding of h must start at the end of the range of the latest
  * earlier bound height that was finalized with its proposal (Proven); a bound proposal that ended in
- * backup consumed nothing, so its own expected start carries over. The first bound height starts at
- * `astriaStartHeight`. Bindings are posted in height order (only the pending height can post), so the
- * cursor is computed once, at posting.
+ * backup consumed nothing, so its own start carries over. The first bound height starts at
+ * `astriaStartHeight`. Bindings are posted in height order (only the pending height can post, every
+ * earlier height is final), so the cursor is known from the proposal on, and posting refuses a range
+ * that does not start at it. Posting also refuses a non-empty range that ends past the light client's
+ * latest final height + 1, so no binding can move the cursor back, nor past what Astria finalized.
  *
  * Failure paths: a binding that is malformed, late, for another block or from a non-winner is refused
  * at posting (the winner is then slashable for the missing binding); evidence of nothing reverts with
@@ -59,6 +63,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     bytes32 public constant BINDING_TYPEHASH = AstriaBindingLib.BINDING_TYPEHASH;
     /// @notice EIP-712 type of an entry.
     bytes32 public constant ENTRY_TYPEHASH = AstriaBindingLib.ENTRY_TYPEHASH;
+    /// @notice Longest opt-in delay (seconds): keeps `now + optInDelay` a 64-bit timestamp.
+    uint256 public constant MAX_OPT_IN_DELAY = 365 days;
 
     /// @dev A bond. slot 0: amount (128) | effectiveFrom (64) | unbondRequestedAt (64)
     ///      slot 1: lockedThroughHeight (64). Timestamps and heights fit 64 bits for ever.
@@ -69,14 +75,12 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         uint64 lockedThroughHeight;
     }
 
-    /// @dev The binding of one height. slot 0: entriesRoot
-    ///      slot 1: astriaStart (64) | astriaEnd (64) | expectedAstriaStart (64) | entryCount (32)
-    ///              | posted (8) | slashed (8)
+    /// @dev The binding of one height (its range starts at the cursor of its posting). slot 0: entriesRoot
+    ///      slot 1: astriaStart (64) | astriaEnd (64) | entryCount (32) | posted (8) | slashed (8)
     struct StoredBinding {
         bytes32 entriesRoot;
         uint64 astriaStart;
         uint64 astriaEnd;
-        uint64 expectedAstriaStart;
         uint32 entryCount;
         bool posted;
         bool slashed;
@@ -126,6 +130,9 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (config.bountyBps > FernetLib.BPS) {
             revert Astria__InvalidConfig("bountyBps", config.bountyBps);
         }
+        if (config.optInDelay > MAX_OPT_IN_DELAY) {
+            revert Astria__InvalidConfig("optInDelay", config.optInDelay);
+        }
         IFernetRollup.Config memory rollupConfig = IFernetRollup(config.rollup).getConfig();
         _rollup = IFernetRollup(config.rollup);
         _lightClient = IAstriaLightClient(config.lightClient);
@@ -159,13 +166,16 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (b.unbondRequestedAt != 0) {
             revert Astria__Unbonding(sequencer, b.lockedThroughHeight);
         }
-        if (b.effectiveFrom == 0) {
+        // An empty bond (never opted in, or slashed to zero) is refilled only by the sequencer's own
+        // opt-in, with a new effective time: the heights it led while empty stay unbound.
+        if (b.amount == 0) {
             if (msg.sender != sequencer) {
                 revert Astria__NotSequencer(msg.sender, sequencer);
             }
             if (amount < _minimumBond) {
                 revert Astria__BondTooLow(amount, _minimumBond);
             }
+            // Safe: optInDelay <= MAX_OPT_IN_DELAY (constructor), so the sum fits 64 bits for ever.
             b.effectiveFrom = uint64(block.timestamp + _optInDelay);
         }
         uint256 total = b.amount + amount;
@@ -226,13 +236,13 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
     {
         (address sequencer, bytes32 digest) = _checkPostable(binding, signature);
-        AstriaBindingLib.checkEntries(binding, entries);
         uint64 expectedStart = _expectedAstriaStart();
+        AstriaBindingLib.checkRange(binding, expectedStart, _lightClient.latestHeight());
+        AstriaBindingLib.checkEntries(binding, entries);
         StoredBinding storage r = _bindings[binding.l2Height];
         r.entriesRoot = binding.entriesRoot;
         r.astriaStart = binding.astriaStart;
         r.astriaEnd = binding.astriaEnd;
-        r.expectedAstriaStart = expectedStart;
         r.entryCount = binding.entryCount;
         r.posted = true;
         _lastBoundHeight = binding.l2Height;
@@ -423,24 +433,20 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     {
         (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
         address sequencer = s.record.proposer;
-        IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
-        RangeOmission kind;
+        // The range starts at the cursor (checked at posting): a block before it was consumed earlier.
         if (astriaHeight < r.astriaStart) {
-            if (astriaHeight < r.expectedAstriaStart) {
-                revert Astria__AlreadyConsumed(astriaHeight, r.expectedAstriaStart);
-            }
-            kind = RangeOmission.StartsLate;
-        } else if (astriaHeight >= r.astriaEnd) {
-            uint256 proposedAt = s.record.proposedAt;
-            if (uint256(header.time) + _astriaMargin > proposedAt) {
-                revert Astria__NotYetRequired(astriaHeight, header.time, proposedAt);
-            }
-            kind = RangeOmission.EndsEarly;
-        } else {
+            revert Astria__AlreadyConsumed(astriaHeight, r.astriaStart);
+        }
+        if (astriaHeight < r.astriaEnd) {
             revert Astria__InsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
         }
+        IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
+        uint256 proposedAt = s.record.proposedAt;
+        if (uint256(header.time) + _astriaMargin > proposedAt) {
+            revert Astria__NotYetRequired(astriaHeight, header.time, proposedAt);
+        }
         _checkPresent(astriaHeight, header.rollupTransactionsRoot, presence);
-        emit RangeOmissionProven(l2Height, sequencer, kind, astriaHeight, r.astriaStart, r.astriaEnd);
+        emit RangeOmissionProven(l2Height, sequencer, astriaHeight, r.astriaStart, r.astriaEnd);
         _slash(sequencer, l2Height, Offence.RangeOmission);
     }
 
@@ -495,7 +501,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
             slashed: r.slashed,
             astriaStart: r.astriaStart,
             astriaEnd: r.astriaEnd,
-            expectedAstriaStart: r.expectedAstriaStart,
+            expectedAstriaStart: r.astriaStart,
             entryCount: r.entryCount,
             entriesRoot: r.entriesRoot
         });
@@ -590,7 +596,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         return finalizedAt == 0 ? 0 : finalizedAt + _unbondDelay;
     }
 
-    /// @dev The cursor of rule (b): where a binding posted now must start.
+    /// @dev The cursor of rule (b): where a binding posted now must start. The last bound range started
+    ///      at the cursor of its own posting, so a range that ended in backup hands that start on.
     function _expectedAstriaStart() private view returns (uint64) {
         uint256 last = _lastBoundHeight;
         if (last == 0) {
@@ -598,7 +605,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         }
         StoredBinding storage r = _bindings[last];
         bool consumed = _rollup.getBlock(last).finalization == IFernetRollup.Finalization.Proven;
-        return consumed ? r.astriaEnd : r.expectedAstriaStart;
+        return consumed ? r.astriaEnd : r.astriaStart;
     }
 
     /// @dev The height's state, once its winner is settled (the proposal phase is over).

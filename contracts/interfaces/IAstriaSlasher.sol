@@ -25,8 +25,9 @@ import {IFernetRollup} from "./IFernetRollup.sol";
  *   (a) txs `0 .. total-1` of its block are, in order, the rollup txs of the entries' Astria blocks
  *       (entry k's tx j at position `offset_k + j`), and the entries are exactly Astria's;
  *   (b) `astriaStart` is the cursor (`expectedAstriaStart`, right after the range of the last bound block
- *       that became canonical) and the range reaches every Astria block whose time is at least
- *       `astriaMargin` seconds before the proposal;
+ *       that became canonical), the range ends no later than one past the light client's latest final
+ *       Astria height, and it reaches every Astria block whose time is at least `astriaMargin` seconds
+ *       before the proposal (the first two are checked at posting, the last by evidence);
  *   (c) it signs one binding per height and posts it between the proposal deadline and the reveal
  *       deadline (and before the block is finalized).
  */
@@ -89,7 +90,7 @@ interface IAstriaSlasher {
         uint256 minimumBond; // smallest opt-in bond
         uint256 penalty; // taken per proven offence (or what is left of the bond)
         uint256 bountyBps; // share of a penalty paid to the reporter
-        uint256 optInDelay; // from opt-in to effect
+        uint256 optInDelay; // from opt-in to effect (at most MAX_OPT_IN_DELAY, one year)
         uint256 unbondDelay; // evidence window after the last locked height is finalized
         uint256 astriaMargin; // Astria blocks this much older than a proposal must be in its range
     }
@@ -109,7 +110,7 @@ interface IAstriaSlasher {
         bool slashed; // the height's winner was slashed (at most once)
         uint64 astriaStart;
         uint64 astriaEnd;
-        uint64 expectedAstriaStart; // the cursor when it was posted (rule b)
+        uint64 expectedAstriaStart; // the cursor when it was posted (rule b): always `astriaStart`
         uint32 entryCount;
         bytes32 entriesRoot;
     }
@@ -126,7 +127,7 @@ interface IAstriaSlasher {
         TxMismatch,
         /// A won height without a posted binding once the window closed.
         MissingBinding,
-        /// A range that starts late or ends early, leaving out an Astria block with rollup txs.
+        /// A range that ends before an Astria block with rollup txs final `astriaMargin` before the proposal.
         RangeOmission
     }
 
@@ -142,14 +143,6 @@ interface IAstriaSlasher {
         CountMismatch
     }
 
-    /// @notice What a `RangeOmission` proved.
-    enum RangeOmission {
-        /// The range starts after the cursor, past an Astria block with rollup txs.
-        StartsLate,
-        /// The range ends before an Astria block with rollup txs that was final `astriaMargin` before the proposal.
-        EndsEarly
-    }
-
     // ------------------------------------------------------------------ events
 
     /// @notice `payer` added `amount` to the bond of `sequencer` (now `total`), in force from `effectiveFrom`.
@@ -161,8 +154,8 @@ interface IAstriaSlasher {
     /// @notice `sequencer` withdrew `amount` (all that was left) to `recipient`.
     event BondWithdrawn(address indexed sequencer, address indexed recipient, uint256 amount);
     /**
-     * @notice The binding of `l2Height` (EIP-712 digest `digest`) was posted; the range had to start at
-     *         `expectedAstriaStart`. Its entries and signature are published with it for watchers.
+     * @notice The binding of `l2Height` (EIP-712 digest `digest`) was posted; its range starts at the
+     *         cursor, `expectedAstriaStart`. Its entries and signature are published with it for watchers.
      */
     event BindingPosted(
         uint256 indexed l2Height,
@@ -209,14 +202,10 @@ interface IAstriaSlasher {
     );
     /// @notice `sequencer` won `l2Height` and posted no binding before the window closed at `closedAt`.
     event MissingBindingProven(uint256 indexed l2Height, address indexed sequencer, uint256 closedAt);
-    /// @notice Astria block `astriaHeight` (with rollup txs) had to be in `[astriaStart, astriaEnd)`.
+    /// @notice Astria block `astriaHeight` (with rollup txs, `astriaMargin` older than the proposal) had to be
+    ///         in `[astriaStart, astriaEnd)`.
     event RangeOmissionProven(
-        uint256 indexed l2Height,
-        address indexed sequencer,
-        RangeOmission kind,
-        uint64 astriaHeight,
-        uint64 astriaStart,
-        uint64 astriaEnd
+        uint256 indexed l2Height, address indexed sequencer, uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd
     );
     /// @notice `sequencer` lost `amount` for `offence` at `l2Height`: `bounty` to `reporter`, `burned` away.
     event Slashed(
@@ -237,9 +226,9 @@ interface IAstriaSlasher {
     error Astria__InvalidConfig(string name, uint256 value);
     /// @notice A bond of zero.
     error Astria__ZeroAmount();
-    /// @notice Only the sequencer itself can opt in (its consent to the obligations).
+    /// @notice Only the sequencer itself can opt in, or refill a bond slashed to zero (its consent to the obligations).
     error Astria__NotSequencer(address caller, address sequencer);
-    /// @notice An opt-in below `minimumBond`.
+    /// @notice An opt-in (or a refill of a bond slashed to zero) below `minimumBond`.
     error Astria__BondTooLow(uint256 amount, uint256 minimum);
     /// @notice The bond is unbonding; it can only be withdrawn (then bonded afresh).
     error Astria__Unbonding(address sequencer, uint256 lockedThroughHeight);
@@ -268,8 +257,13 @@ interface IAstriaSlasher {
     error Astria__NotInForce(address sequencer, uint256 l2Height);
     /// @notice `l2Height` already has a posted binding.
     error Astria__BindingAlreadyPosted(uint256 l2Height);
+    /// @notice The range starts at `actual`, not at the cursor `expected` (rule b).
+    error Astria__WrongAstriaStart(uint64 expected, uint64 actual);
     /// @notice A range `[astriaStart, astriaEnd)` that ends before it starts.
     error Astria__InvalidRange(uint64 astriaStart, uint64 astriaEnd);
+    /// @notice The range ends at `astriaEnd`, past `latestHeight + 1`: it takes Astria heights the light
+    ///         client has not finalized (relay their headers first).
+    error Astria__RangeNotFinal(uint64 astriaEnd, uint64 latestHeight);
     /// @notice The binding counts `expected` entries; `actual` were given.
     error Astria__EntryCountMismatch(uint256 expected, uint256 actual);
     /// @notice Entry `index` is for a height outside the range, or not above the previous entry's.
@@ -319,7 +313,8 @@ interface IAstriaSlasher {
     error Astria__OutsideRange(uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd);
     /// @notice Astria block `astriaHeight` is inside the range (that is a skipped block).
     error Astria__InsideRange(uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd);
-    /// @notice Astria block `astriaHeight` is before the cursor `expectedAstriaStart`: consumed earlier.
+    /// @notice Astria block `astriaHeight` is before the range, which starts at the cursor
+    ///         `expectedAstriaStart`: it was consumed earlier.
     error Astria__AlreadyConsumed(uint64 astriaHeight, uint64 expectedAstriaStart);
 
     // ------------------------------------------------------------------ errors: evidence of nothing
@@ -349,9 +344,11 @@ interface IAstriaSlasher {
     // ------------------------------------------------------------------ bonds
 
     /**
-     * @notice Adds `amount` (pulled from the sender) to the Astria bond of `sequencer`. The first bond
-     *         (the opt-in) must be sent by the sequencer itself, be at least `minimumBond`, and takes
-     *         effect `optInDelay` seconds later; anyone may top up a bond that is not unbonding.
+     * @notice Adds `amount` (pulled from the sender) to the Astria bond of `sequencer`. A deposit onto an
+     *         empty bond (the first one, or one slashed to zero) is an opt-in: it must be sent by the
+     *         sequencer itself, be at least `minimumBond`, and takes effect `optInDelay` seconds later, so
+     *         it binds no height whose leader was known before. Anyone may top up a non-empty bond that is
+     *         not unbonding; its effective time stays.
      * @param sequencer The sequencer key (the one that proposes and signs bindings).
      * @param amount Amount in base units.
      */
@@ -376,9 +373,11 @@ interface IAstriaSlasher {
     /**
      * @notice Posts the binding of the pending height, signed by its winner. Anyone may relay it.
      * @dev Between the proposal deadline and the reveal deadline, before finalization; the winner's
-     *      commitment must be in force; `blockHash` must be the winning proposal; the entries must be
-     *      ascending inside the range, non-empty, with offsets adding up from zero, and hash to
-     *      `entriesRoot`. Stores the cursor the range must start at (rule b).
+     *      commitment must be in force; `blockHash` must be the winning proposal; the range must start at
+     *      the cursor (`expectedAstriaStart()`) and end no later than one past the light client's
+     *      `latestHeight()` (an empty range always passes), so the sequencer relays the headers of its
+     *      range first; the entries must be ascending inside the range, non-empty, with offsets adding up
+     *      from zero, and hash to `entriesRoot`.
      * @param binding The binding.
      * @param entries All its entries (published in the event, so watchers can build evidence).
      * @param signature The winner's EIP-712 signature of `binding`.
@@ -482,8 +481,8 @@ interface IAstriaSlasher {
 
     /**
      * @notice Evidence 6: an Astria block with rollup txs that rule (b) required in the range is outside it:
-     *         at or after the cursor but before `astriaStart`, or at or after `astriaEnd` with a time at
-     *         least `astriaMargin` before the proposal.
+     *         at or after `astriaEnd`, with a time at least `astriaMargin` before the proposal. (A range
+     *         cannot start anywhere but at the cursor: posting refuses it.)
      * @param l2Height A height with a posted binding.
      * @param astriaHeight The Astria block left out.
      * @param presence This rollup's leaf in that block (with a non-empty txs root), with proof.
@@ -500,8 +499,9 @@ interface IAstriaSlasher {
     function bondOf(address sequencer) external view returns (BondView memory);
     /**
      * @notice Whether the Astria commitment of `sequencer` binds L2 height `l2Height`: bonded (non-zero),
-     *         effective before the height's seed became known, and not unbonding past it. For a height
-     *         whose seed is not known yet the answer is provisional: what holds if it became known now.
+     *         effective before the height's seed became known, and not unbonding past it. Once the seed is
+     *         known the answer can only turn false (the bond slashed to zero). For a height whose seed is
+     *         not known yet the answer is provisional: what holds if it became known now.
      */
     function isInForce(address sequencer, uint256 l2Height) external view returns (bool);
     /// @notice The binding record of `l2Height`.

@@ -7,8 +7,8 @@ import {TxMerkle} from "./TxMerkle.sol";
 /**
  * @title AstriaBindingLib
  * @notice The Astria slasher's rules that need no chain state: binding and entry hashing (EIP-712 struct
- *         hashes), the entries root, the shape a posted binding must have, and when a commitment is in
- *         force. The TypeScript SDK mirrors the hashing (sdk/src/astria/binding.ts).
+ *         hashes), the entries root, the range and shape a posted binding must have, and when a
+ *         commitment is in force. The TypeScript SDK mirrors the hashing (sdk/src/astria/binding.ts).
  */
 library AstriaBindingLib {
     /// @notice EIP-712 type of an entry.
@@ -54,20 +54,43 @@ library AstriaBindingLib {
     }
 
     /**
-     * @notice Reverts unless `entries` is the well-formed entry list of `binding`: a range with
-     *         `astriaStart <= astriaEnd`, `entryCount` entries at strictly ascending heights inside the
-     *         range, each with txs, offsets adding up from zero, hashing to `entriesRoot`. Whether the
-     *         entries are true to Astria is left to evidence.
+     * @notice Reverts unless the range of `binding` may be posted (rule b): it starts at the cursor
+     *         `expectedStart`, does not end before it starts, and ends no later than one past
+     *         `latestFinalHeight`, the light client's latest final Astria height. An empty range at the
+     *         cursor consumes nothing and always passes, even while the light client is behind the cursor.
+     *         So the cursor, which moves to the end of a range, can neither go back nor pass what Astria
+     *         has finalized.
      * @param binding The binding.
+     * @param expectedStart The cursor.
+     * @param latestFinalHeight The light client's latest final Astria height.
+     */
+    function checkRange(IAstriaSlasher.Binding calldata binding, uint64 expectedStart, uint64 latestFinalHeight)
+        internal
+        pure
+    {
+        if (binding.astriaStart != expectedStart) {
+            revert IAstriaSlasher.Astria__WrongAstriaStart(expectedStart, binding.astriaStart);
+        }
+        if (binding.astriaEnd < binding.astriaStart) {
+            revert IAstriaSlasher.Astria__InvalidRange(binding.astriaStart, binding.astriaEnd);
+        }
+        // Computed in 256 bits: `latestFinalHeight + 1` must not overflow 64.
+        if (binding.astriaEnd != binding.astriaStart && binding.astriaEnd > uint256(latestFinalHeight) + 1) {
+            revert IAstriaSlasher.Astria__RangeNotFinal(binding.astriaEnd, latestFinalHeight);
+        }
+    }
+
+    /**
+     * @notice Reverts unless `entries` is the well-formed entry list of `binding`: `entryCount` entries
+     *         at strictly ascending heights inside the range, each with txs, offsets adding up from zero,
+     *         hashing to `entriesRoot`. Whether the entries are true to Astria is left to evidence.
+     * @param binding The binding (its range already checked by {checkRange}).
      * @param entries Its entries.
      */
     function checkEntries(IAstriaSlasher.Binding calldata binding, IAstriaSlasher.Entry[] calldata entries)
         internal
         pure
     {
-        if (binding.astriaEnd < binding.astriaStart) {
-            revert IAstriaSlasher.Astria__InvalidRange(binding.astriaStart, binding.astriaEnd);
-        }
         if (entries.length != binding.entryCount) {
             revert IAstriaSlasher.Astria__EntryCountMismatch(binding.entryCount, entries.length);
         }

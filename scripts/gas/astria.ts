@@ -40,7 +40,6 @@ import {
   leafOf,
   scenario,
   skippedMiddle,
-  startsLate,
   swapped,
   unposted,
   wrongCount,
@@ -175,8 +174,6 @@ async function benchEvidence(sheet: GasSheet): Promise<void> {
   await toRevealDeadline(s.w, H);
   await record("5 proveMissingBinding", gasOf(s.w.slasher.proveMissingBinding(H)));
 
-  s = await startsLate();
-  await record("6 proveRangeOmission (starts late)", gasOf(s.w.slasher.proveRangeOmission(H, 1n, leafOf(s, 1n))));
   s = await endsEarly();
   await record("6 proveRangeOmission (ends early)", gasOf(s.w.slasher.proveRangeOmission(H, 4n, leafOf(s, 4n))));
 }

@@ -22,14 +22,15 @@ import {
   top,
   withEntries,
   type World,
+  type WorldOptions,
   load,
 } from "./helpers/world";
 
 const OWN_TX = keccak256(toUtf8Bytes("sequencer's own tx"));
 
 /** Heights 1 and 2 finalized; Astria blocks 1-6 final in the light client (2 and 5 without our txs). */
-async function ready() {
-  const w = await deployWorld();
+async function ready(options: WorldOptions = {}) {
+  const w = await deployWorld(options);
   const t0 = BigInt(await time.latest());
   const ours = [2, 0, 3, 1, 0, 2];
   for (let i = 0; i < ours.length; i++) {
@@ -56,6 +57,14 @@ function tuple(b: Binding): unknown[] {
 
 function entryTuples(entries: Entry[]): unknown[] {
   return entries.map((e) => [e.astriaHeight, e.rollupTxsRoot, e.txCount, e.offset]);
+}
+
+/** As {@link proposed}, with a slasher whose cursor starts at Astria 100, beyond the light client. */
+async function proposedAheadOfLightClient() {
+  const w = await ready({ slasher: { astriaStartHeight: 100n } });
+  await propose(w, w.seqA, 3n, [OWN_TX]);
+  await toProposalDeadline(w, 3n);
+  return w;
 }
 
 /** Posts `b` with `entries`, signed by `w.seqA`. */
@@ -192,15 +201,61 @@ describe("AstriaSlasher: bindings", () => {
         .withArgs(3n);
     });
 
-    describe("shape of the entries", () => {
-      it("refuses a range that ends before it starts", async () => {
+    describe("the range", () => {
+      it("refuses a range that does not start at the cursor, before or after it", async () => {
         const w = await load(proposed);
-        const { binding } = await signedBinding(w, w.seqA, 3n, w.t, { astriaStart: 4n, astriaEnd: 3n });
-        await expect(post(w, binding, w.t.entries))
-          .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidRange")
-          .withArgs(4n, 3n);
+        expect(await w.slasher.expectedAstriaStart()).to.equal(1n);
+        for (const astriaStart of [0n, 2n]) {
+          const { binding } = await signedBinding(w, w.seqA, 3n, w.t, { astriaStart });
+          await expect(post(w, binding, w.t.entries))
+            .to.be.revertedWithCustomError(w.slasher, "Astria__WrongAstriaStart")
+            .withArgs(1n, astriaStart);
+        }
       });
 
+      it("refuses a range that ends before it starts", async () => {
+        const w = await load(proposed);
+        const { binding } = await signedBinding(w, w.seqA, 3n, w.t, { astriaEnd: 0n });
+        await expect(post(w, binding, w.t.entries))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidRange")
+          .withArgs(1n, 0n);
+      });
+
+      it("refuses a range that ends past the light client's latest final height, up to the largest end", async () => {
+        const w = await load(proposed);
+        expect(await w.lightClient.latestHeight()).to.equal(6n);
+        for (const astriaEnd of [8n, 2n ** 64n - 1n]) {
+          const { binding } = await signedBinding(w, w.seqA, 3n, w.t, { astriaEnd });
+          await expect(post(w, binding, w.t.entries))
+            .to.be.revertedWithCustomError(w.slasher, "Astria__RangeNotFinal")
+            .withArgs(astriaEnd, 6n);
+        }
+      });
+
+      it("accepts a range that ends at the light client's latest final height", async () => {
+        const w = await load(proposed);
+        const t = top(w, 1n, 7n);
+        expect(t.astriaEnd).to.equal((await w.lightClient.latestHeight()) + 1n);
+        const { binding, entries, signature } = await signedBinding(w, w.seqA, 3n, t);
+        await expect(w.slasher.postBinding(binding, entries, signature)).to.emit(w.slasher, "BindingPosted");
+        expect((await w.slasher.bindingAt(3n)).astriaEnd).to.equal(7n);
+      });
+
+      it("accepts an empty range at a cursor the light client has not reached, and nothing more", async () => {
+        const w = await load(proposedAheadOfLightClient);
+        expect(await w.slasher.expectedAstriaStart()).to.equal(100n);
+        const empty = { astriaStart: 100n, astriaEnd: 100n, entries: [], txHashes: [] };
+        const longer = await signedBinding(w, w.seqA, 3n, { ...empty, astriaEnd: 101n });
+        await expect(post(w, longer.binding, []))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__RangeNotFinal")
+          .withArgs(101n, 6n);
+        await postBinding(w, w.seqA, 3n, empty);
+        await commitRevealProve(w, 3n);
+        expect(await w.slasher.expectedAstriaStart()).to.equal(100n);
+      });
+    });
+
+    describe("shape of the entries", () => {
       it("refuses more or fewer entries than the binding counts", async () => {
         const w = await load(proposed);
         const { binding } = await signedBinding(w, w.seqA, 3n, w.t);
@@ -213,7 +268,7 @@ describe("AstriaSlasher: bindings", () => {
         const w = await load(proposed);
         const [a, b] = w.t.entries;
         const cases: Array<[Entry[], Partial<Binding>, bigint, bigint]> = [
-          [[a, b], { astriaStart: 2n }, 0n, 1n], // below the start
+          [[{ ...a, astriaHeight: 0n }, b], {}, 0n, 0n], // below the start
           [[a, b], { astriaEnd: 3n }, 1n, 3n], // at the end
           [[a, { ...b, astriaHeight: 1n }], {}, 1n, 1n], // repeated height
         ];
@@ -259,11 +314,17 @@ describe("AstriaSlasher: bindings", () => {
 
       it("accepts a range without entries (no Astria block carried rollup txs)", async () => {
         const w = await load(ready);
-        const t = top(w, 5n, 6n);
+        const first = top(w, 1n, 2n);
+        await propose(w, w.seqA, 3n, [...first.txHashes, OWN_TX]);
+        await postBinding(w, w.seqA, 3n, first);
+        await commitRevealProve(w, 3n);
+        // The cursor is now at Astria 2, which carries no txs of this rollup.
+        const t = top(w, 2n, 3n);
         expect(t.entries).to.deep.equal([]);
-        await propose(w, w.seqA, 3n, [OWN_TX]);
-        await postBinding(w, w.seqA, 3n, t);
-        expect((await w.slasher.bindingAt(3n)).entriesRoot).to.equal(ethers.ZeroHash);
+        await propose(w, w.seqA, 4n, [OWN_TX]);
+        await postBinding(w, w.seqA, 4n, t);
+        const r = await w.slasher.bindingAt(4n);
+        expect([r.astriaStart, r.astriaEnd, r.entryCount, r.entriesRoot]).to.deep.equal([2n, 3n, 0n, ethers.ZeroHash]);
       });
     });
   });

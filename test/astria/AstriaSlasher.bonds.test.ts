@@ -2,7 +2,20 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { LOCAL } from "../../sdk/src/config";
-import { ROLLUP_ID, SLASHER, TOKEN, deployWorld, finalizeRound, load, propose, type World } from "./helpers/world";
+import {
+  ROLLUP_ID,
+  SLASHER,
+  TOKEN,
+  backupRound,
+  commitRevealProve,
+  deployWorld,
+  finalizeRound,
+  load,
+  propose,
+  signedBinding,
+  toProposalDeadline,
+  type World,
+} from "./helpers/world";
 
 const { minimumBond: MIN_BOND, optInDelay: OPT_IN, unbondDelay: UNBOND } = SLASHER;
 const LOOKAHEAD = LOCAL.rollup.lookahead;
@@ -24,6 +37,26 @@ async function unbonding() {
   const f = await bonded();
   await f.slasher.connect(f.seqA).requestUnbond();
   return { ...f, requestedAt: BigInt(await time.latest()) };
+}
+
+/**
+ * seqA's bond emptied (the penalty is the whole minimum bond): it posted no binding for height 3. It then
+ * wins height 4 while empty: its binding is refused, and height 4 is finalized without one.
+ */
+async function emptied() {
+  const w = await deployWorld({ slasher: { penalty: MIN_BOND } });
+  await finalizeRound(w, w.seqA, 1n);
+  await finalizeRound(w, w.seqA, 2n);
+  await finalizeRound(w, w.seqA, 3n);
+  await w.slasher.connect(w.reporter).proveMissingBinding(3n);
+  await propose(w, w.seqA, 4n, []);
+  await toProposalDeadline(w, 4n);
+  const empty = { astriaStart: 1n, astriaEnd: 1n, entries: [], txHashes: [] };
+  const { binding, entries, signature } = await signedBinding(w, w.seqA, 4n, empty);
+  const refused = w.slasher.postBinding(binding, entries, signature);
+  await expect(refused).to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce").withArgs(w.seqA.address, 4n);
+  await commitRevealProve(w, 4n);
+  return w;
 }
 
 /** Deploys a slasher with `overrides` next to `w`'s rollup and light client. */
@@ -82,6 +115,18 @@ describe("AstriaSlasher: bonds", () => {
       });
     }
 
+    it("takes an opt-in delay of up to a year, and refuses a longer one", async () => {
+      const w = await load(unbonded);
+      const max = await w.slasher.MAX_OPT_IN_DELAY();
+      expect(max).to.equal(365n * 24n * 3600n);
+      expect((await (await deploySlasher(w, { optInDelay: max })).getConfig()).optInDelay).to.equal(max);
+      for (const optInDelay of [max + 1n, 2n ** 64n, 2n ** 256n - 1n]) {
+        await expect(deploySlasher(w, { optInDelay }))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
+          .withArgs("optInDelay", optInDelay);
+      }
+    });
+
     it("refuses a zero rollup id, a bounty above 100% and a minimum bond above 128 bits", async () => {
       const w = await load(unbonded);
       await expect(deploySlasher(w, { rollupId: ethers.ZeroHash }))
@@ -125,6 +170,51 @@ describe("AstriaSlasher: bonds", () => {
         .withArgs(w.seqA.address, w.stranger.address, 5n * TOKEN, MIN_BOND + 5n * TOKEN, effectiveFrom);
       expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(MIN_BOND + 5n * TOKEN);
       expect(await w.slasher.totalBonded()).to.equal(MIN_BOND + 5n * TOKEN);
+    });
+
+    it("refuses a top-up of a bond slashed to zero sent by anyone but the sequencer", async () => {
+      const w = await load(emptied);
+      expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(0n);
+      await expect(w.slasher.connect(w.stranger).bond(w.seqA.address, MIN_BOND))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotSequencer")
+        .withArgs(w.stranger.address, w.seqA.address);
+      await expect(w.slasher.connect(w.seqA).bond(w.seqA.address, MIN_BOND - 1n))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__BondTooLow")
+        .withArgs(MIN_BOND - 1n, MIN_BOND);
+    });
+
+    it("takes a refill of a bond slashed to zero as a fresh opt-in: heights led while empty stay unbound", async () => {
+      const w = await load(emptied);
+      const t = BigInt(await time.latest()) + 1n;
+      await time.setNextBlockTimestamp(t);
+      await expect(w.slasher.connect(w.seqA).bond(w.seqA.address, MIN_BOND))
+        .to.emit(w.slasher, "Bonded")
+        .withArgs(w.seqA.address, w.seqA.address, MIN_BOND, MIN_BOND, t + OPT_IN);
+      // Height 4 was won while the bond was empty; refilling it does not make it slashable.
+      expect(await w.slasher.isInForce(w.seqA.address, 4n)).to.equal(false);
+      await expect(w.slasher.proveMissingBinding(4n))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+        .withArgs(w.seqA.address, 4n);
+      expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(MIN_BOND);
+    });
+
+    it("binds a re-opted-in sequencer only for heights whose leader became known after it took effect", async () => {
+      const w = await load(emptied);
+      await w.slasher.connect(w.seqA).bond(w.seqA.address, MIN_BOND);
+      const effectiveFrom = (await w.slasher.bondOf(w.seqA.address)).effectiveFrom;
+      await time.increaseTo(effectiveFrom);
+      await backupRound(w, 5n);
+      // Height 6's leader was known when 4 was finalized, before the new opt-in; 7's when 5 was, after.
+      expect(await w.rollup.seedKnownAt(6n)).to.be.lessThan(effectiveFrom);
+      expect(await w.rollup.seedKnownAt(7n)).to.be.greaterThanOrEqual(effectiveFrom);
+      await finalizeRound(w, w.seqA, 6n);
+      await expect(w.slasher.proveMissingBinding(6n))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+        .withArgs(w.seqA.address, 6n);
+      await finalizeRound(w, w.seqA, 7n);
+      await expect(w.slasher.connect(w.reporter).proveMissingBinding(7n))
+        .to.emit(w.slasher, "MissingBindingProven")
+        .withArgs(7n, w.seqA.address, (await w.rollup.getBlock(7n)).finalizedAt);
     });
 
     it("refuses an opt-in sent by anyone but the sequencer", async () => {

@@ -23,6 +23,7 @@ import {
   ROLLUP_ID,
   SLASHER,
   TOKEN,
+  astriaBlock,
   backupRound,
   commitRevealProve,
   finalizeRound,
@@ -30,7 +31,10 @@ import {
   postBinding,
   propose,
   prove,
+  relay,
+  rollupTxs,
   sign,
+  signedBinding,
   toProposalDeadline,
   toRevealDeadline,
   top,
@@ -41,6 +45,7 @@ import {
   H,
   HIGH,
   LOW,
+  OWN_TX,
   astriaReady,
   endsEarly,
   entryAt,
@@ -53,7 +58,6 @@ import {
   skippedFirst,
   skippedLast,
   skippedMiddle,
-  startsLate,
   swapped,
   truncated,
   txsOf,
@@ -82,10 +86,6 @@ enum Mismatch {
   SkippedBlock,
   CountMismatch,
 }
-enum Omission {
-  StartsLate,
-  EndsEarly,
-}
 
 // ------------------------------------------------------------------ fixtures (one per scenario)
 
@@ -96,6 +96,10 @@ const toTreasury = async () => {
 const bigPenalty = () => scenario({ post: false, finalize: false, world: { slasher: { penalty: 1_500n * TOKEN } } });
 const noBounty = () => scenario({ post: false, finalize: false, world: { slasher: { bountyBps: 0n } } });
 const allBounty = () => scenario({ post: false, finalize: false, world: { slasher: { bountyBps: 10_000n } } });
+/** The honest scenario (height 3 bound to Astria [1, 9) and proven: the cursor is at 9), seqB bonded too. */
+const honestWithB = () => scenario({ world: { bondB: true } });
+/** A range of `[start, end)` that takes no Astria txs. */
+const emptyTop = (start: bigint, end: bigint) => ({ astriaStart: start, astriaEnd: end, entries: [], txHashes: [] });
 
 // ------------------------------------------------------------------ helpers
 
@@ -282,6 +286,8 @@ describe("AstriaSlasher: evidence", () => {
         const t = top(w, 1n, 9n);
         const fake: Entry = { astriaHeight: 12n, rollupTxsRoot: rollupTxsRoot(["0x99"]), txCount: 1n, offset: 6n };
         const entries = [...t.entries, fake];
+        // Astria 12 was never relayed, but a later block was: the range may reach past it.
+        await relay(w, astriaBlock(w, 13n, BigInt(await time.latest()), []));
         await propose(w, w.seqA, H, [...t.txHashes, l2TxHash("0x99")]);
         await postBinding(w, w.seqA, H, { ...withEntries(t, entries), astriaEnd: 13n });
         const leaf = rollupLeafProof(w.astria.get(3n)!, ROLLUP_ID);
@@ -632,25 +638,14 @@ describe("AstriaSlasher: evidence", () => {
     });
   });
 
-  describe("6. a range that starts late or ends early", () => {
-    it("slashes a range that starts after the cursor, past a block with rollup txs", async () => {
-      const s = await load(startsLate);
-      const { w } = s;
-      expect((await w.slasher.bindingAt(H)).expectedAstriaStart).to.equal(1n);
-      const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 1n, leafOf(s, 1n));
-      await expect(tx)
-        .to.emit(w.slasher, "RangeOmissionProven")
-        .withArgs(H, w.seqA.address, Omission.StartsLate, 1n, 3n, 9n);
-      await expectSlashed(w, tx, Offence.RangeOmission);
-    });
-
+  describe("6. a range that ends early", () => {
     it("slashes a range that ends before a block final astriaMargin before the proposal", async () => {
       const s = await load(endsEarly);
       const { w } = s;
       const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 4n, leafOf(s, 4n));
       await expect(tx)
         .to.emit(w.slasher, "RangeOmissionProven")
-        .withArgs(H, w.seqA.address, Omission.EndsEarly, 4n, 1n, 4n);
+        .withArgs(H, w.seqA.address, 4n, 1n, 4n);
       await expectSlashed(w, tx, Offence.RangeOmission);
     });
 
@@ -674,15 +669,11 @@ describe("AstriaSlasher: evidence", () => {
       const { w } = s;
       const t = top(w, 9n, 10n);
       await propose(w, w.seqA, 4n, t.txHashes);
-      await postBinding(w, w.seqA, 4n, top(w, 10n, 10n));
+      await postBinding(w, w.seqA, 4n, t);
       expect((await w.slasher.bindingAt(4n)).expectedAstriaStart).to.equal(9n);
       await expect(w.slasher.proveRangeOmission(4n, 1n, leafOf(s, 1n)))
         .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadyConsumed")
         .withArgs(1n, 9n);
-      // Block 9 was skipped though: that one is slashable.
-      await expect(w.slasher.connect(w.reporter).proveRangeOmission(4n, 9n, leafOf(s, 9n)))
-        .to.emit(w.slasher, "RangeOmissionProven")
-        .withArgs(4n, w.seqA.address, Omission.StartsLate, 9n, 10n, 10n);
     });
 
     it("refuses an unknown Astria height", async () => {
@@ -703,6 +694,74 @@ describe("AstriaSlasher: evidence", () => {
       await expect(s.w.slasher.proveRangeOmission(H, 5n, leafOf(s, 4n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
         .withArgs(5n);
+    });
+  });
+
+  describe("a dishonest range cannot move the cursor", () => {
+    it("cannot rewind it: the rewound range is refused, and the next honest range is not slashable", async () => {
+      const s = await load(honestWithB);
+      const { w } = s;
+      expect(await w.slasher.expectedAstriaStart()).to.equal(9n);
+      // seqA wins height 4 and signs a range back at Astria 1 that takes nothing.
+      await propose(w, w.seqA, 4n, [OWN_TX]);
+      await toProposalDeadline(w, 4n);
+      const rewound = await signedBinding(w, w.seqA, 4n, emptyTop(1n, 1n));
+      await expect(w.slasher.postBinding(rewound.binding, rewound.entries, rewound.signature))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__WrongAstriaStart")
+        .withArgs(9n, 1n);
+      await commitRevealProve(w, 4n);
+      expect(await w.slasher.expectedAstriaStart()).to.equal(9n);
+      // Not posting is an offence of its own.
+      await expect(w.slasher.connect(w.reporter).proveMissingBinding(4n))
+        .to.emit(w.slasher, "Slashed")
+        .withArgs(4n, w.seqA.address, w.reporter.address, Offence.MissingBinding, PENALTY, BOUNTY, PENALTY - BOUNTY);
+      // seqB wins height 5 and takes Astria 9 from the true cursor; nothing before it is its to take.
+      expect(await w.slasher.isInForce(w.seqB.address, 5n)).to.equal(true);
+      const t = top(w, 9n, 10n);
+      await propose(w, w.seqB, 5n, [...t.txHashes, OWN_TX]);
+      await postBinding(w, w.seqB, 5n, t);
+      await commitRevealProve(w, 5n);
+      for (const astriaHeight of [1n, 3n, 4n]) {
+        await expect(w.slasher.proveRangeOmission(5n, astriaHeight, leafOf(s, astriaHeight)))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadyConsumed")
+          .withArgs(astriaHeight, 9n);
+      }
+      expect((await w.slasher.bondOf(w.seqB.address)).amount).to.equal(SLASHER.minimumBond);
+      expect(await w.slasher.expectedAstriaStart()).to.equal(10n);
+    });
+
+    it("cannot push it past the light client's latest height; up to there, a skipped block is slashable", async () => {
+      const s = await load(honestWithB);
+      const { w } = s;
+      expect(await w.lightClient.latestHeight()).to.equal(9n);
+      // seqA wins height 4 and signs a range far past what Astria finalized, taking nothing.
+      await propose(w, w.seqA, 4n, [OWN_TX]);
+      await toProposalDeadline(w, 4n);
+      for (const astriaEnd of [11n, 2n ** 64n - 1n]) {
+        const jump = await signedBinding(w, w.seqA, 4n, emptyTop(9n, astriaEnd));
+        await expect(w.slasher.postBinding(jump.binding, jump.entries, jump.signature))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__RangeNotFinal")
+          .withArgs(astriaEnd, 9n);
+      }
+      // The furthest it gets is one past the latest final height, and it answers for the block it skips there.
+      await postBinding(w, w.seqA, 4n, emptyTop(9n, 10n));
+      await commitRevealProve(w, 4n);
+      expect(await w.slasher.expectedAstriaStart()).to.equal(10n);
+      const presence = leafOf(s, 9n);
+      await expect(w.slasher.connect(w.reporter).proveSkippedBlock(4n, 9n, presence, []))
+        .to.emit(w.slasher, "AstriaMismatchProven")
+        .withArgs(4n, w.seqA.address, Mismatch.SkippedBlock, 9n, ZeroHash, presence.txsRoot);
+      // Astria 10 becomes final; seqB wins height 5, takes it from the cursor and answers for nothing earlier.
+      const proposedAt = (await w.rollup.getBlock(4n)).proposedAt;
+      await relay(w, astriaBlock(w, 10n, proposedAt, rollupTxs("a10", 1)));
+      const t = top(w, 10n, 11n);
+      await propose(w, w.seqB, 5n, [...t.txHashes, OWN_TX]);
+      await postBinding(w, w.seqB, 5n, t);
+      await commitRevealProve(w, 5n);
+      await expect(w.slasher.proveRangeOmission(5n, 9n, leafOf(s, 9n)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadyConsumed")
+        .withArgs(9n, 10n);
+      expect((await w.slasher.bondOf(w.seqB.address)).amount).to.equal(SLASHER.minimumBond);
     });
   });
 

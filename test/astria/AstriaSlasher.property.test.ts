@@ -64,13 +64,14 @@ async function step(w: World, model: ModelBond[], action: Action): Promise<void>
       const b = model[action.who];
       const key = keys[action.who];
       const tx = w.slasher.connect(key).bond(key.address, action.amount);
+      // A deposit onto an empty bond (never opted in, withdrawn or slashed to zero) is an opt-in.
       if (b.unbondRequested) {
         await expect(tx).to.be.revertedWithCustomError(w.slasher, "Astria__Unbonding");
-      } else if (b.effectiveFrom === 0n && action.amount < SLASHER.minimumBond) {
+      } else if (b.amount === 0n && action.amount < SLASHER.minimumBond) {
         await expect(tx).to.be.revertedWithCustomError(w.slasher, "Astria__BondTooLow");
       } else {
         await tx;
-        if (b.effectiveFrom === 0n) b.effectiveFrom = BigInt(await time.latest()) + SLASHER.optInDelay;
+        if (b.amount === 0n) b.effectiveFrom = BigInt(await time.latest()) + SLASHER.optInDelay;
         b.amount += action.amount;
       }
       return;
@@ -80,7 +81,7 @@ async function step(w: World, model: ModelBond[], action: Action): Promise<void>
       const tx = w.slasher.connect(w.stranger).bond(keys[action.who].address, action.amount);
       if (b.unbondRequested) {
         await expect(tx).to.be.revertedWithCustomError(w.slasher, "Astria__Unbonding");
-      } else if (b.effectiveFrom === 0n) {
+      } else if (b.amount === 0n) {
         await expect(tx).to.be.revertedWithCustomError(w.slasher, "Astria__NotSequencer");
       } else {
         await tx;
@@ -183,8 +184,23 @@ describe("AstriaSlasher: random sequences against a reference model", () => {
       }),
       {
         numRuns: 15,
-        // Always also try a full unbonding: request, the locked heights pass, withdraw, opt in again.
+        // Always also try a full unbonding (request, the locked heights pass, withdraw, opt in again), and
+        // a bond slashed to zero that a stranger cannot refill and the sequencer refills as a new opt-in.
         examples: [
+          [
+            [
+              { kind: "round", winner: 0 },
+              { kind: "round", winner: 0 },
+              { kind: "round", winner: 0 },
+              { kind: "topUp", who: 0, amount: SLASHER.minimumBond },
+              { kind: "bond", who: 0, amount: SLASHER.minimumBond },
+              { kind: "round", winner: 0 },
+              { kind: "round", winner: 0 },
+              { kind: "wait", seconds: SLASHER.optInDelay },
+              { kind: "round", winner: 0 },
+              { kind: "round", winner: 0 },
+            ],
+          ],
           [
             [
               { kind: "round", winner: 0 },

@@ -227,8 +227,6 @@ export const swapped = () =>
   });
 /** Honest entries, but the block carries only Astria 1's txs. */
 export const truncated = () => scenario({ l2: (w) => hashesOf(txsOf(w, 1n)) });
-/** The range starts at Astria 3, skipping block 1 that the cursor (1) required. */
-export const startsLate = () => scenario({ start: 3n });
 /** The range ends at Astria 4, leaving out block 4 although it was final long before the proposal. */
 export const endsEarly = () => scenario({ end: 4n });
 

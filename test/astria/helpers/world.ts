@@ -94,6 +94,8 @@ export interface WorldOptions {
   slasher?: Partial<SlasherParams>;
   /** Opt seqA in with the minimum bond before the first round (default true). */
   bondA?: boolean;
+  /** Opt seqB in with the minimum bond before the first round (default false). */
+  bondB?: boolean;
 }
 
 /** Deploys the whole stack and registers seqA and seqB (Active before the rollup is deployed). */
@@ -146,6 +148,9 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
   }
   if (options.bondA ?? true) {
     await slasher.connect(seqA).bond(seqA.address, params.minimumBond);
+  }
+  if (options.bondB ?? false) {
+    await slasher.connect(seqB).bond(seqB.address, params.minimumBond);
   }
   const { chainId } = await ethers.provider.getNetwork();
   return {
