@@ -65,6 +65,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     bytes32 public constant ENTRY_TYPEHASH = AstriaBindingLib.ENTRY_TYPEHASH;
     /// @notice Longest opt-in delay (seconds): keeps `now + optInDelay` a 64-bit timestamp.
     uint256 public constant MAX_OPT_IN_DELAY = 365 days;
+    /// @notice Longest unbond delay (seconds): a longer evidence window would only risk locking bonds.
+    uint256 public constant MAX_UNBOND_DELAY = 365 days;
 
     /// @dev A bond. slot 0: amount (128) | effectiveFrom (64) | unbondRequestedAt (64)
     ///      slot 1: lockedThroughHeight (64). Timestamps and heights fit 64 bits for ever.
@@ -132,6 +134,9 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         }
         if (config.optInDelay > MAX_OPT_IN_DELAY) {
             revert Astria__InvalidConfig("optInDelay", config.optInDelay);
+        }
+        if (config.unbondDelay > MAX_UNBOND_DELAY) {
+            revert Astria__InvalidConfig("unbondDelay", config.unbondDelay);
         }
         IFernetRollup.Config memory rollupConfig = IFernetRollup(config.rollup).getConfig();
         _rollup = IFernetRollup(config.rollup);

@@ -127,6 +127,18 @@ describe("AstriaSlasher: bonds", () => {
       }
     });
 
+    it("takes an unbond delay of up to a year, and refuses a longer one (bonds could never leave)", async () => {
+      const w = await load(unbonded);
+      const max = await w.slasher.MAX_UNBOND_DELAY();
+      expect(max).to.equal(365n * 24n * 3600n);
+      expect((await (await deploySlasher(w, { unbondDelay: max })).getConfig()).unbondDelay).to.equal(max);
+      for (const unbondDelay of [max + 1n, 2n ** 256n - 1n]) {
+        await expect(deploySlasher(w, { unbondDelay }))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
+          .withArgs("unbondDelay", unbondDelay);
+      }
+    });
+
     it("refuses a zero rollup id, a bounty above 100% and a minimum bond above 128 bits", async () => {
       const w = await load(unbonded);
       await expect(deploySlasher(w, { rollupId: ethers.ZeroHash }))
