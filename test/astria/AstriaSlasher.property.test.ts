@@ -131,8 +131,10 @@ async function step(w: World, model: ModelBond[], action: Action): Promise<void>
       }
       await finalizeRound(w, keys[action.winner], height);
       const b = model[action.winner];
+      // Decide before sending: a refusal must not settle while nothing listens to it yet.
+      const expectedInForce = inForce(b, height, await w.rollup.seedKnownAt(height));
       const tx = w.slasher.connect(w.reporter).proveMissingBinding(height);
-      if (inForce(b, height, await w.rollup.seedKnownAt(height))) {
+      if (expectedInForce) {
         const taken = b.amount < SLASHER.penalty ? b.amount : SLASHER.penalty;
         await expect(tx).to.emit(w.slasher, "Slashed").withArgs(
           height,

@@ -83,8 +83,8 @@ describe("SequencerRegistry", () => {
     it("pulls the stake from the caller, records the registration and lists the key", async () => {
       const { registry, token, payer, seq, withdrawer } = await load(fixture);
       const before = await token.balanceOf(payer.address);
-      const tx = registry.connect(payer).register(seq.address, withdrawer.address);
       const t = (await now()) + 1n;
+      const tx = registry.connect(payer).register(seq.address, withdrawer.address);
       await expect(tx)
         .to.emit(registry, "SequencerRegistered")
         .withArgs(seq.address, withdrawer.address, payer.address, STAKE, t + ENTRY);
@@ -191,8 +191,8 @@ describe("SequencerRegistry", () => {
     it("is allowed to the sequencer, from Active, and moves it to Exiting then Withdrawable at the exact boundary", async () => {
       const { registry, seq, registeredAt } = await load(registered);
       await time.increaseTo(registeredAt + ENTRY);
-      const tx = registry.connect(seq).initiateExit(seq.address);
       const t = (await now()) + 1n;
+      const tx = registry.connect(seq).initiateExit(seq.address);
       await expect(tx).to.emit(registry, "ExitInitiated").withArgs(seq.address, seq.address, t + EXIT);
       expect(await registry.statusAt(seq.address, t - 1n)).to.equal(Status.Active);
       expect(await registry.statusAt(seq.address, t)).to.equal(Status.Exiting);
@@ -208,9 +208,10 @@ describe("SequencerRegistry", () => {
 
     it("is allowed to the withdrawer, from Queued", async () => {
       const { registry, seq, withdrawer } = await load(registered);
+      const t = (await now()) + 1n;
       await expect(registry.connect(withdrawer).initiateExit(seq.address))
         .to.emit(registry, "ExitInitiated")
-        .withArgs(seq.address, withdrawer.address, (await now()) + 1n + EXIT);
+        .withArgs(seq.address, withdrawer.address, t + EXIT);
       expect(await registry.statusOf(seq.address)).to.equal(Status.Exiting);
     });
 
@@ -303,8 +304,8 @@ describe("SequencerRegistry", () => {
       const { registry, token, seq, withdrawer, slasher, registeredAt } = await load(registered);
       await time.increaseTo(registeredAt + ENTRY);
       const amount = STAKE - MIN_STAKE + 1n;
-      const tx = registry.connect(slasher).slash(seq.address, amount);
       const t = (await now()) + 1n;
+      const tx = registry.connect(slasher).slash(seq.address, amount);
       await expect(tx)
         .to.emit(registry, "SequencerEjected")
         .withArgs(seq.address, MIN_STAKE - 1n, t + EXIT);
@@ -407,9 +408,10 @@ describe("SequencerRegistry", () => {
     it("queues, refuses early execution, and applies the change at the exact delay", async () => {
       const { registry, owner, stranger } = await load(fixture);
       const delay = LOCAL.registry.slasherChangeDelay;
+      const t = (await now()) + 1n;
       await expect(registry.connect(owner).queueSlasherChange(stranger.address, true))
         .to.emit(registry, "SlasherChangeQueued")
-        .withArgs(stranger.address, true, (await now()) + 1n + delay);
+        .withArgs(stranger.address, true, t + delay);
       const executableAt = (await registry.pendingSlasherChange(stranger.address)).executableAt;
       await time.setNextBlockTimestamp(executableAt - 1n);
       await expect(registry.connect(stranger).executeSlasherChange(stranger.address))
