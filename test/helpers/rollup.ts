@@ -6,6 +6,7 @@ import { LOCAL, type RegistryConfig, type RollupConfig } from "../../sdk/src/con
 import { blockHash, buildHeader, mockProof, publicInputsHash, type Header } from "../../sdk/src/hashing";
 import { quoteDomain, signQuote, type Quote } from "../../sdk/src/eip712";
 import type { FernetRollup, FernetToken, MockProofVerifier, SequencerRegistry } from "../../typechain-types";
+import { deploySystem } from "../../scripts/lib/deploy";
 import { TOKEN } from "./fixtures";
 
 export const GENESIS_ARCHIVE = keccak256(toUtf8Bytes("genesis archive"));
@@ -80,33 +81,24 @@ export async function deployWorld(opts: WorldOptions = {}): Promise<World> {
   for (const s of signers.slice(0, 16)) {
     await token.mint(s.address, 1_000_000n * TOKEN);
   }
-  const nonce = await ethers.provider.getTransactionCount(deployer.address);
-  const predictedRollup = ethers.getCreateAddress({ from: deployer.address, nonce: nonce + 2 });
-  const registry = (await ethers.deployContract("SequencerRegistry", [
-    { token: await token.getAddress(), ...regCfg },
-    deployer.address,
-    [predictedRollup],
-  ])) as unknown as SequencerRegistry;
-  for (const s of sequencers) {
-    await token.connect(s).approve(await registry.getAddress(), ethers.MaxUint256);
-    await registry.connect(s).register(s.address, s.address);
-  }
-  await time.increase(regCfg.entryDelay);
-  const verifier = (await ethers.deployContract("MockProofVerifier")) as unknown as MockProofVerifier;
-  const rollup = (await ethers.deployContract("FernetRollup", [
-    {
-      token: await token.getAddress(),
-      registry: await registry.getAddress(),
-      verifier: await verifier.getAddress(),
-      treasury: opts.treasury ?? ethers.ZeroAddress,
-      genesisArchive: GENESIS_ARCHIVE,
-      genesisSeed: GENESIS_SEED,
-      ...cfg,
+  // The same deployment path as the scripts (slasher wiring by predicted address included).
+  const deployed = await deploySystem({
+    preset: { ...LOCAL, registry: regCfg, rollup: cfg },
+    deployer,
+    token: await token.getAddress(),
+    treasury: opts.treasury,
+    genesisArchive: GENESIS_ARCHIVE,
+    genesisSeed: GENESIS_SEED,
+    beforeRollup: async (registry) => {
+      for (const s of sequencers) {
+        await token.connect(s).approve(await registry.getAddress(), ethers.MaxUint256);
+        await registry.connect(s).register(s.address, s.address);
+      }
+      await time.increase(regCfg.entryDelay);
     },
-  ])) as unknown as FernetRollup;
-  if ((await rollup.getAddress()) !== predictedRollup) {
-    throw new Error("rollup address prediction failed");
-  }
+  });
+  const { registry, rollup } = deployed;
+  const verifier = (await ethers.getContractAt("MockProofVerifier", await deployed.verifier.getAddress())) as unknown as MockProofVerifier;
   const rollupAddress = await rollup.getAddress();
   await token.approve(rollupAddress, ethers.MaxUint256);
   const pool = opts.rewardPool ?? 1_000n * TOKEN;
