@@ -11,7 +11,8 @@
 import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import { keccak256, toUtf8Bytes } from "ethers";
-import type { Preset } from "../../sdk/src/config";
+import type { AstriaConfig, Preset } from "../../sdk/src/config";
+import { validatorSet } from "../../sdk/src/astria";
 import type {
   AstriaLightClient,
   AstriaSlasher,
@@ -135,15 +136,15 @@ export async function deployAstria(opts: {
   rollup: string;
   chain: AstriaChainSpec;
   treasury?: string;
+  /** Values that replace the preset's Astria values. */
+  overrides?: Partial<AstriaConfig>;
 }): Promise<DeployedAstria> {
   const lightClient = (await ethers.deployContract(
     "AstriaLightClient",
     [
       opts.chain.chainId,
       // The light client wants its set sorted by signer address (ascending, no duplicates).
-      [...opts.chain.validators]
-        .sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1))
-        .map((v) => ({ signer: v.signer, votingPower: BigInt(v.votingPower) })),
+      validatorSet(opts.chain.validators.map((v) => ({ signer: v.signer, votingPower: BigInt(v.votingPower) }))),
       BigInt(opts.chain.activeFromHeight),
     ],
     opts.deployer,
@@ -159,6 +160,7 @@ export async function deployAstria(opts: {
         rollupId: opts.chain.rollupId,
         astriaStartHeight: BigInt(opts.chain.startHeight),
         ...opts.preset.astria,
+        ...opts.overrides,
       },
     ],
     opts.deployer,

@@ -1,43 +1,23 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { ZeroHash } from "ethers";
 import { LOCAL } from "../../sdk/src/config";
-import { validatorSet } from "../../sdk/src/astria";
+import { deployAstria, deploySystem } from "../../scripts/lib/deploy";
 import { ASTRIA_CHAIN_ID, ROLLUP_ID, SLASHER, TOKEN, validatorWallets } from "./helpers/world";
 
 /** The slasher on a rollup whose token calls back into a target from inside a transfer. */
 async function fixture() {
   const [deployer, seq] = await ethers.getSigners();
   const token = await ethers.deployContract("ReentrantToken");
-  const registry = await ethers.deployContract("SequencerRegistry", [
-    { token: await token.getAddress(), ...LOCAL.registry },
-    deployer.address,
-    [],
-  ]);
-  const verifier = await ethers.deployContract("MockProofVerifier");
-  const rollup = await ethers.deployContract("FernetRollup", [
-    {
-      token: await token.getAddress(),
-      registry: await registry.getAddress(),
-      verifier: await verifier.getAddress(),
-      treasury: ethers.ZeroAddress,
-      genesisArchive: keccak256(toUtf8Bytes("genesis archive")),
-      genesisSeed: keccak256(toUtf8Bytes("genesis seed")),
-      ...LOCAL.rollup,
-    },
-  ]);
-  const set = validatorSet(validatorWallets(4).map((w) => ({ signer: w.address, votingPower: 1n })));
-  const lightClient = await ethers.deployContract("AstriaLightClient", [ASTRIA_CHAIN_ID, set, 1n]);
-  const slasher = await ethers.deployContract("AstriaSlasher", [
-    {
-      rollup: await rollup.getAddress(),
-      lightClient: await lightClient.getAddress(),
-      treasury: ethers.ZeroAddress,
-      rollupId: ROLLUP_ID,
-      ...SLASHER,
-    },
-  ]);
+  const { rollup } = await deploySystem({ preset: LOCAL, deployer, token: await token.getAddress() });
+  const validators = validatorWallets(4).map((w) => ({ signer: w.address, votingPower: 1n }));
+  const { slasher } = await deployAstria({
+    preset: LOCAL,
+    deployer,
+    rollup: await rollup.getAddress(),
+    chain: { chainId: ASTRIA_CHAIN_ID, validators, activeFromHeight: 1n, rollupId: ROLLUP_ID, startHeight: SLASHER.astriaStartHeight },
+  });
   await token.mint(seq.address, 10_000n * TOKEN);
   await token.connect(seq).approve(await slasher.getAddress(), ethers.MaxUint256);
   await slasher.connect(seq).bond(seq.address, SLASHER.minimumBond);

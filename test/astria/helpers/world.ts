@@ -6,7 +6,8 @@
  * Nothing here depends on mocha, so `scripts/gas/astria.ts` uses it too.
  */
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { deployAstria, deploySystem } from "../../../scripts/lib/deploy";
 import { keccak256, sha256, toUtf8Bytes, Wallet, type Signer } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { LOCAL } from "../../../sdk/src/config";
@@ -33,7 +34,7 @@ import type {
   AstriaSlasher,
   FernetRollup,
   FernetToken,
-  MockProofVerifier,
+  IProofVerifier,
   SequencerRegistry,
 } from "../../../typechain-types";
 
@@ -47,15 +48,7 @@ export const OTHER_ROLLUPS = ["0x" + "00".repeat(31) + "11", "0x" + "ff".repeat(
 export const ASTRIA_CHAIN_ID = "astria-local";
 
 /** Slasher parameters used unless a test overrides them. */
-export const SLASHER = {
-  astriaStartHeight: 1n,
-  minimumBond: 1_000n * TOKEN,
-  penalty: 400n * TOKEN,
-  bountyBps: 1_000n,
-  optInDelay: 30n,
-  unbondDelay: 600n,
-  astriaMargin: 5n,
-};
+export const SLASHER = { astriaStartHeight: 1n, ...LOCAL.astria };
 
 /** A slasher `Config` without addresses, for overrides. */
 export type SlasherParams = typeof SLASHER & { treasury: string };
@@ -70,7 +63,7 @@ export interface World {
   chainId: bigint;
   token: FernetToken;
   registry: SequencerRegistry;
-  verifier: MockProofVerifier;
+  verifier: IProofVerifier;
   rollup: FernetRollup;
   lightClient: AstriaLightClient;
   slasher: AstriaSlasher;
@@ -105,44 +98,35 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
   for (const s of [deployer, seqA, seqB, prover, reporter, stranger]) {
     await token.mint(s.address, 100_000n * TOKEN);
   }
-  const registry = await ethers.deployContract("SequencerRegistry", [
-    { token: await token.getAddress(), ...LOCAL.registry },
-    deployer.address,
-    [],
-  ]);
-  await token.approve(await registry.getAddress(), ethers.MaxUint256);
-  await registry.register(seqA.address, seqA.address);
-  await registry.register(seqB.address, seqB.address);
-  await time.increase(LOCAL.registry.entryDelay);
-
-  const verifier = await ethers.deployContract("MockProofVerifier");
-  const rollup = await ethers.deployContract("FernetRollup", [
-    {
-      token: await token.getAddress(),
-      registry: await registry.getAddress(),
-      verifier: await verifier.getAddress(),
-      treasury: ethers.ZeroAddress,
-      genesisArchive: keccak256(toUtf8Bytes("genesis archive")),
-      genesisSeed: keccak256(toUtf8Bytes("genesis seed")),
-      ...LOCAL.rollup,
+  // The scripts' deployment path; seqA and seqB register (and become Active) before the rollup.
+  const { registry, verifier, rollup } = await deploySystem({
+    preset: LOCAL,
+    deployer,
+    token: await token.getAddress(),
+    genesisArchive: keccak256(toUtf8Bytes("genesis archive")),
+    genesisSeed: keccak256(toUtf8Bytes("genesis seed")),
+    beforeRollup: async (registry) => {
+      for (const s of [seqA, seqB]) {
+        await token.connect(s).approve(await registry.getAddress(), ethers.MaxUint256);
+        await registry.connect(s).register(s.address, s.address);
+      }
+      await time.increase(LOCAL.registry.entryDelay);
     },
-  ]);
+  });
   await token.connect(prover).approve(await rollup.getAddress(), ethers.MaxUint256);
   await rollup.connect(prover).deposit(10_000n * TOKEN);
 
   const wallets = validatorWallets(options.validatorCount ?? 4);
   const validators = validatorSet(wallets.map((w) => ({ signer: w.address, votingPower: 10n })));
-  const lightClient = await ethers.deployContract("AstriaLightClient", [ASTRIA_CHAIN_ID, validators, 1n]);
-
   const params: SlasherParams = { ...SLASHER, treasury: ethers.ZeroAddress, ...options.slasher };
-  const slasher = await ethers.deployContract("AstriaSlasher", [
-    {
-      rollup: await rollup.getAddress(),
-      lightClient: await lightClient.getAddress(),
-      rollupId: ROLLUP_ID,
-      ...params,
-    },
-  ]);
+  const { lightClient, slasher } = await deployAstria({
+    preset: LOCAL,
+    deployer,
+    rollup: await rollup.getAddress(),
+    chain: { chainId: ASTRIA_CHAIN_ID, validators, activeFromHeight: 1n, rollupId: ROLLUP_ID, startHeight: params.astriaStartHeight },
+    treasury: params.treasury,
+    overrides: params,
+  });
   for (const s of [seqA, seqB, reporter, stranger]) {
     await token.connect(s).approve(await slasher.getAddress(), ethers.MaxUint256);
   }
@@ -174,16 +158,8 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
   };
 }
 
-/**
- * `loadFixture`, then pins the next block one second after the fixture's last one. Reverting to a
- * snapshot keeps the wall-clock time that passed since it was taken, which would otherwise push the
- * next block past short phase windows (12 s proposals) when tests run slowly, e.g. under coverage.
- */
-export async function load<T>(fixture: () => Promise<T>): Promise<T> {
-  const f = await loadFixture(fixture);
-  await time.setNextBlockTimestamp((await time.latest()) + 1);
-  return f;
-}
+/** `loadFixture` with the next block pinned right after the fixture's last one (shared helper). */
+export { load } from "../../helpers/fixtures";
 
 // -------------------------------------------------------------------------------- rollup rounds
 
