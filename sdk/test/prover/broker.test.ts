@@ -18,7 +18,7 @@ import { FarmMetrics, type FarmEventMap, type JobAttemptFailedEvent } from "../.
 import { InMemoryJobStore, type JobRecord, type JobStore } from "../../src/prover/store";
 import { evaluatePlan, planProofTree, type ProofJob, type ProofPlan } from "../../src/prover/tree";
 import { jobDigest, type ProofTask } from "../../src/prover/work";
-import { OTHER_HASH, TEST_WORK, txHashesOf } from "./fixtures";
+import { OTHER_HASH, TEST_WORK, rejection, txHashesOf, until } from "./fixtures";
 
 type Outcome = "crash" | "timeout" | "error";
 
@@ -79,20 +79,6 @@ const OPTIONS: BrokerOptions = { maxAttempts: 3, jobTimeoutMs: 10_000, workPerJo
 
 function plan(count: number, planId = "p", salt = 0): ProofPlan {
   return planProofTree({ planId, txHashes: txHashesOf(count, salt), publicInputsHash: OTHER_HASH });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
-
-/** Waits (by ticks, not by time) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe("ProvingBroker", function () {

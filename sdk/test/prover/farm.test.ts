@@ -23,26 +23,12 @@ import {
   type ProveRequest,
   type ProverFarmOptions,
 } from "../../src/prover";
-import { inputsHashOf, OTHER_HASH, PROVER, requestFor, ROLLUP, TEST_WORK } from "./fixtures";
+import { OTHER_HASH, PROVER, ROLLUP, TEST_WORK, inputsHashOf, rejection, requestFor, until } from "./fixtures";
 
 /** The tree root the farm must reproduce, computed sequentially on this thread. */
 function referenceRoot(request: ProveRequest, work = TEST_WORK): string {
   return evaluatePlan(planProofTree({ txHashes: request.txHashes, publicInputsHash: inputsHashOf(request) }), work)
     .treeRoot;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
-
-/** Waits (by ticks, not by time) until `condition` holds; the suite's timeout catches a hang. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe("ProverFarm", function () {

@@ -39,3 +39,18 @@ export function inputsHashOf(request: ProveRequest): string {
 
 /** A 32-byte value that is not any fixture tx hash. */
 export const OTHER_HASH = id("some other hash");
+
+/** The error `promise` rejects with; throws if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+/** Waits (by event-loop ticks, not by time) until `condition` holds; the suite's timeout catches a hang. */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -12,7 +12,7 @@ import {
   WorkerStartError,
   type ProofTask,
 } from "../../src/prover";
-import { OTHER_HASH, TEST_WORK } from "./fixtures";
+import { OTHER_HASH, TEST_WORK, rejection } from "./fixtures";
 
 const TASK: ProofTask = {
   jobId: "p/base-0",
@@ -23,15 +23,6 @@ const TASK: ProofTask = {
   workPerJob: TEST_WORK,
   attempt: 1,
 };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("WorkerPool", function () {
   this.timeout(60_000);

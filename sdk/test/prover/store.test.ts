@@ -3,7 +3,7 @@ import { FernetError } from "../../src/errors";
 import { DuplicateJobError, JobStateError, UnknownJobError } from "../../src/prover/errors";
 import { InMemoryJobStore, type JobRecord } from "../../src/prover/store";
 import { planProofTree, type ProofPlan } from "../../src/prover/tree";
-import { OTHER_HASH, txHashesOf } from "./fixtures";
+import { OTHER_HASH, rejection, txHashesOf } from "./fixtures";
 
 function plan(count: number, planId = "p"): ProofPlan {
   return planProofTree({ planId, txHashes: txHashesOf(count), publicInputsHash: OTHER_HASH });
@@ -14,15 +14,6 @@ async function drain(store: InMemoryJobStore): Promise<JobRecord[]> {
   const taken: JobRecord[] = [];
   for (let r = await store.take(); r !== undefined; r = await store.take()) taken.push(r);
   return taken;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("InMemoryJobStore", () => {
