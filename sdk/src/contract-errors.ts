@@ -10,9 +10,11 @@
 import { Interface, type InterfaceAbi } from "ethers";
 import { FernetError } from "./errors";
 import {
+  AstriaLightClient__factory,
+  AstriaSlasher__factory,
   FernetRollup__factory,
-  SequencerRegistry__factory,
   FernetToken__factory,
+  SequencerRegistry__factory,
 } from "../../typechain-types";
 
 /** What to do about each protocol error, by name. */
@@ -59,14 +61,14 @@ export class UnknownContractError extends FernetError {
   }
 }
 
-const interfaces: Interface[] = [FernetRollup__factory.abi, SequencerRegistry__factory.abi, FernetToken__factory.abi].map(
-  (abi) => new Interface(abi as InterfaceAbi),
-);
-
-/** Registers extra ABIs (e.g. the Astria slasher) for revert decoding. */
-export function registerErrorAbi(abi: InterfaceAbi): void {
-  interfaces.push(new Interface(abi));
-}
+/** Every contract of the suite whose custom errors the SDK names. */
+const interfaces: Interface[] = [
+  FernetRollup__factory.abi,
+  SequencerRegistry__factory.abi,
+  FernetToken__factory.abi,
+  AstriaSlasher__factory.abi,
+  AstriaLightClient__factory.abi,
+].map((abi) => new Interface(abi as InterfaceAbi));
 
 function revertData(e: unknown): string | undefined {
   let cur: unknown = e;

@@ -45,8 +45,3 @@ export function quoteDigest(domain: TypedDataDomain, quote: Quote): string {
 export async function signQuote(signer: Signer, domain: TypedDataDomain, quote: Quote): Promise<string> {
   return signer.signTypedData(domain, QUOTE_TYPES, quote);
 }
-
-/** Quote fields in ABI order, for contract calls. */
-export function quoteTuple(q: Quote): [bigint, string, string, bigint, bigint, bigint] {
-  return [q.height, q.blockHash, q.prover, q.bond, q.proverRewardBps, q.validUntil];
-}
