@@ -38,6 +38,20 @@ async function toStart(b: Bench): Promise<{ proposal: bigint }> {
   return { proposal: s.proposalDeadline };
 }
 
+/** The winning proposer `best` signs a quote for `b.prover`, which commits; returns the commit tx. */
+async function commitQuote(b: Bench, best: HardhatEthersSigner, height: bigint) {
+  const quote: Quote = {
+    height,
+    blockHash: (await b.rollup.getBlock(height)).blockHash,
+    prover: b.prover.address,
+    bond: LOCAL.rollup.minimumProverBond,
+    proverRewardBps: 2_000n,
+    validUntil: BigInt(await time.latest()) + 3_600n,
+  };
+  const sig = await signQuote(best, quoteDomain(b.chainId, await b.rollup.getAddress()), quote);
+  return b.rollup.connect(b.prover).commitProver(quote, sig);
+}
+
 /** One full happy-path round; returns the gas of each step when `measure` is set. */
 async function round(b: Bench, dataBytes: number): Promise<{ proposeFirst: bigint; proposeOutbid: bigint; commit: bigint; reveal: bigint; finalize: bigint; winner: string }> {
   const height = (await b.rollup.tip()) + 1n;
@@ -48,16 +62,7 @@ async function round(b: Bench, dataBytes: number): Promise<{ proposeFirst: bigin
   const proposeFirst = await gasOf(b.rollup.connect(worse).propose(decoy));
   const proposeOutbid = await gasOf(b.rollup.connect(best).propose(header));
   await time.increaseTo(proposal);
-  const quote: Quote = {
-    height,
-    blockHash: (await b.rollup.getBlock(height)).blockHash,
-    prover: b.prover.address,
-    bond: LOCAL.rollup.minimumProverBond,
-    proverRewardBps: 2_000n,
-    validUntil: BigInt(await time.latest()) + 3_600n,
-  };
-  const sig = await signQuote(best, quoteDomain(b.chainId, await b.rollup.getAddress()), quote);
-  const commit = await gasOf(b.rollup.connect(b.prover).commitProver(quote, sig));
+  const commit = await gasOf(commitQuote(b, best, height));
   const reveal = await gasOf(b.rollup.connect(best).reveal(height, data));
   const proof = mockProof(publicInputsHash(b.chainId, await b.rollup.getAddress(), header as Header, b.prover.address));
   const finalize = await gasOf(b.rollup.connect(b.prover).submitProof(header, proof));
@@ -132,15 +137,7 @@ export async function benchRollup(sheet: GasSheet, population: number): Promise<
     const { header, data } = blockFor(height, await b.rollup.archive(), 0);
     await b.rollup.connect(best).propose(header);
     await time.increaseTo(proposal);
-    const quote: Quote = {
-      height,
-      blockHash: (await b.rollup.getBlock(height)).blockHash,
-      prover: b.prover.address,
-      bond: LOCAL.rollup.minimumProverBond,
-      proverRewardBps: 2_000n,
-      validUntil: BigInt(await time.latest()) + 3_600n,
-    };
-    await b.rollup.connect(b.prover).commitProver(quote, await signQuote(best, quoteDomain(b.chainId, await b.rollup.getAddress()), quote));
+    await (await commitQuote(b, best, height)).wait();
     await b.rollup.connect(best).reveal(height, data);
     const state = await b.rollup.getHeightState(height);
     await time.increaseTo(state.provingDeadline);
