@@ -148,6 +148,7 @@ async function main(): Promise<void> {
       await leader.reveal(height);
       const stageBefore = await heightConfirmation(anyAgent.rollup, height);
       if (!withhold) {
+        await advanceTo(state.commitmentDeadline); // no proof lands before the commitment deadline
         await prover.proveAndSubmit(block.header, block.txHashes);
         const stats = farmStats[farmStats.length - 1];
         rows.push({

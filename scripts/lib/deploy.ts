@@ -10,7 +10,7 @@
  */
 import { ethers } from "hardhat";
 import type { Signer } from "ethers";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 import type { AstriaConfig, Preset } from "../../sdk/src/config";
 import { validatorSet } from "../../sdk/src/astria";
 import type {
@@ -46,9 +46,8 @@ export interface Deployed {
   deployBlock: number;
 }
 
-/** Default genesis values (public, fixed: documented in the README). */
+/** Default genesis archive (public, fixed: documented in the README). */
 export const DEFAULT_GENESIS_ARCHIVE = keccak256(toUtf8Bytes("fernet.genesis.archive"));
-export const DEFAULT_GENESIS_SEED = keccak256(toUtf8Bytes("fernet.genesis.seed"));
 
 /** Deploys the suite; see the module comment for the order and the slasher wiring. */
 export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
@@ -96,7 +95,8 @@ export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
         verifier: verifierAddress,
         treasury: opts.treasury ?? ethers.ZeroAddress,
         genesisArchive: opts.genesisArchive ?? DEFAULT_GENESIS_ARCHIVE,
-        genesisSeed: opts.genesisSeed ?? DEFAULT_GENESIS_SEED,
+        // A fresh salt unless one is given; the contract mixes it with the deployment block's RANDAO.
+        genesisSeed: opts.genesisSeed ?? hexlify(randomBytes(32)),
         ...preset.rollup,
       },
     ],

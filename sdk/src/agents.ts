@@ -126,7 +126,8 @@ export class ProverAgent {
   async proveAndSubmit(header: Header, txHashes: readonly string[]): Promise<void> {
     const proof = await this.prove(header, txHashes);
     const state = await this.rollup.getHeightState(header.height);
-    if (state.phase === Phase.Backup) throw new WrongPhaseError("submit a proof", state.phase);
+    // Proofs are accepted in the proving phase only: from the commitment deadline, before backup.
+    if (state.phase !== Phase.Proving) throw new WrongPhaseError("submit a proof", state.phase);
     await this.rollup.submitProof(header, proof);
   }
 

@@ -9,7 +9,7 @@
  * const txStage = await txConfirmation(rollup, 7n, txHash, txHashesFromTheSequencer);
  * ```
  */
-import type { Provider } from "ethers";
+import { ZeroHash, type Provider } from "ethers";
 import type { RollupClient } from "./clients";
 import { decodeBlockData } from "./blockdata";
 import { txsRoot } from "./hashing";
@@ -74,10 +74,30 @@ export async function txConfirmation(
   return stage;
 }
 
-/** The tx hashes of the last reveal of `height` (the canonical block's once finalized), if any. */
+/**
+ * The tx hashes of the block of `height` that counts: the canonical block's once finalized, else the
+ * winning proposal's. Only a reveal whose data hash is that block's counts: a proposer that revealed
+ * early and was then outbid left a reveal that is in no block that can become canonical.
+ */
 async function revealedTxs(rollup: RollupClient, height: bigint): Promise<string[] | undefined> {
-  const events = await rollup.contract.queryFilter(rollup.contract.filters.BlockRevealed(height));
-  const last = events.at(-1);
-  if (!last) return undefined;
-  return decodeBlockData(last.args.data).txHashes;
+  const c = rollup.contract;
+  const state = await rollup.getHeightState(height);
+  const reveals = await c.queryFilter(c.filters.BlockRevealed(height));
+  let dataHash: string | undefined;
+  if (state.record.finalization === Finalization.Backup) {
+    // A backup block is revealed in the transaction that finalizes it.
+    const finalized = (await c.queryFilter(c.filters.BlockFinalized(height))).at(-1);
+    const reveal = reveals.find((r) => r.transactionHash === finalized?.transactionHash);
+    return reveal ? decodeBlockData(reveal.args.data).txHashes : undefined;
+  }
+  if (state.record.finalization === Finalization.Proven) {
+    const proposals = await c.queryFilter(c.filters.BlockProposed(height));
+    const winner = proposals.find((p) => p.args.blockHash === state.record.canonicalBlockHash);
+    dataHash = winner?.args.header.dataHash;
+  } else if (state.dataHash !== ZeroHash) {
+    dataHash = state.dataHash;
+  }
+  if (!dataHash) return undefined;
+  const reveal = reveals.filter((r) => r.args.dataHash === dataHash).at(-1);
+  return reveal ? decodeBlockData(reveal.args.data).txHashes : undefined;
 }

@@ -10,6 +10,18 @@ export enum SequencerStatus {
   Ejected = 5,
 }
 
+/** Why a key may or may not propose for a seed (ISequencerRegistry.Eligibility). */
+export enum Eligibility {
+  Eligible = 0,
+  Unregistered = 1,
+  /** Registered after the seed became known: never eligible for that seed. */
+  RegisteredAfterSeed = 2,
+  /** Registered before, but still in its entry delay when the seed became known. */
+  Queued = 3,
+  Exiting = 4,
+  Ejected = 5,
+}
+
 /** Phase of a round (IFernetRollup.Phase). */
 export enum Phase {
   NotStarted = 0,

@@ -216,17 +216,21 @@ describe("AstriaSlasher: bonds", () => {
       const effectiveFrom = (await w.slasher.bondOf(w.seqA.address)).effectiveFrom;
       await time.increaseTo(effectiveFrom);
       await backupRound(w, 5n);
-      // Height 6's leader was known when 4 was finalized, before the new opt-in; 7's when 5 was, after.
+      // Heights 6 and 7 take their leaders from rounds 4 and 5, known before the new opt-in took effect
+      // (round 5's snapshot slot passed first, so it carries round 4's randomness); 8's from round 6, after.
       expect(await w.rollup.seedKnownAt(6n)).to.be.lessThan(effectiveFrom);
-      expect(await w.rollup.seedKnownAt(7n)).to.be.greaterThanOrEqual(effectiveFrom);
-      await finalizeRound(w, w.seqA, 6n);
-      await expect(w.slasher.proveMissingBinding(6n))
-        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
-        .withArgs(w.seqA.address, 6n);
-      await finalizeRound(w, w.seqA, 7n);
-      await expect(w.slasher.connect(w.reporter).proveMissingBinding(7n))
+      expect(await w.rollup.seedKnownAt(7n)).to.be.lessThan(effectiveFrom);
+      for (const h of [6n, 7n]) {
+        await finalizeRound(w, w.seqA, h);
+        await expect(w.slasher.proveMissingBinding(h))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+          .withArgs(w.seqA.address, h);
+      }
+      expect(await w.rollup.seedKnownAt(8n)).to.be.greaterThanOrEqual(effectiveFrom);
+      await finalizeRound(w, w.seqA, 8n);
+      await expect(w.slasher.connect(w.reporter).proveMissingBinding(8n))
         .to.emit(w.slasher, "MissingBindingProven")
-        .withArgs(7n, w.seqA.address, (await w.rollup.getBlock(7n)).finalizedAt);
+        .withArgs(8n, w.seqA.address, (await w.rollup.getBlock(8n)).finalizedAt);
     });
 
     it("refuses an opt-in sent by anyone but the sequencer", async () => {

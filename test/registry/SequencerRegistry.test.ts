@@ -290,7 +290,7 @@ describe("SequencerRegistry", () => {
       const { registry, token, seq, slasher, registeredAt } = await load(registered);
       await time.increaseTo(registeredAt + ENTRY);
       const amount = STAKE - MIN_STAKE;
-      const tx = registry.connect(slasher).slash(seq.address, amount);
+      const tx = registry.connect(slasher).slash(seq.address, amount, ethers.MaxUint256);
       await expect(tx)
         .to.emit(registry, "SequencerSlashed")
         .withArgs(seq.address, slasher.address, amount, amount, MIN_STAKE)
@@ -305,7 +305,7 @@ describe("SequencerRegistry", () => {
       await time.increaseTo(registeredAt + ENTRY);
       const amount = STAKE - MIN_STAKE + 1n;
       const t = (await now()) + 1n;
-      const tx = registry.connect(slasher).slash(seq.address, amount);
+      const tx = registry.connect(slasher).slash(seq.address, amount, ethers.MaxUint256);
       await expect(tx)
         .to.emit(registry, "SequencerEjected")
         .withArgs(seq.address, MIN_STAKE - 1n, t + EXIT);
@@ -330,12 +330,12 @@ describe("SequencerRegistry", () => {
 
     it("caps the slash at what is left and pays nothing more", async () => {
       const { registry, token, seq, withdrawer, slasher } = await load(registered);
-      const first = registry.connect(slasher).slash(seq.address, STAKE * 5n);
+      const first = registry.connect(slasher).slash(seq.address, STAKE * 5n, ethers.MaxUint256);
       await expect(first)
         .to.emit(registry, "SequencerSlashed")
         .withArgs(seq.address, slasher.address, STAKE * 5n, STAKE, 0n);
       await expect(first).to.changeTokenBalance(token, slasher, STAKE);
-      const second = registry.connect(slasher).slash(seq.address, 1n);
+      const second = registry.connect(slasher).slash(seq.address, 1n, ethers.MaxUint256);
       await expect(second).to.emit(registry, "SequencerSlashed").withArgs(seq.address, slasher.address, 1n, 0n, 0n);
       await expect(second).to.changeTokenBalance(token, slasher, 0n);
       await time.increase(EXIT);
@@ -349,7 +349,7 @@ describe("SequencerRegistry", () => {
       const step = 10n * TOKEN;
       const expectSlash = async (status: Status) => {
         expect(await registry.statusOf(seq.address)).to.equal(status);
-        await expect(registry.connect(slasher).slash(seq.address, step)).to.emit(registry, "SequencerSlashed");
+        await expect(registry.connect(slasher).slash(seq.address, step, ethers.MaxUint256)).to.emit(registry, "SequencerSlashed");
       };
       await expectSlash(Status.Queued);
       await time.increaseTo(registeredAt + ENTRY);
@@ -358,13 +358,13 @@ describe("SequencerRegistry", () => {
       await expectSlash(Status.Exiting);
       // A slash during Exiting that crosses the minimum ejects but keeps the original exit time.
       const exitableAt = (await registry.getSequencer(seq.address)).exitableAt;
-      await registry.connect(slasher).slash(seq.address, STAKE - MIN_STAKE);
+      await registry.connect(slasher).slash(seq.address, STAKE - MIN_STAKE, ethers.MaxUint256);
       await expectSlash(Status.Ejected);
       expect((await registry.getSequencer(seq.address)).exitableAt).to.equal(exitableAt);
       await time.increaseTo(exitableAt);
       await expectSlash(Status.Withdrawable);
       await registry.connect(withdrawer).withdraw(seq.address);
-      await expect(registry.connect(slasher).slash(seq.address, step))
+      await expect(registry.connect(slasher).slash(seq.address, step, ethers.MaxUint256))
         .to.be.revertedWithCustomError(registry, "Registry__NotRegistered")
         .withArgs(seq.address);
     });
@@ -374,7 +374,7 @@ describe("SequencerRegistry", () => {
       await registry.connect(seq).initiateExit(seq.address);
       const exitAt = await now();
       await time.increase(5);
-      await registry.connect(slasher).slash(seq.address, STAKE);
+      await registry.connect(slasher).slash(seq.address, STAKE, ethers.MaxUint256);
       const ejectAt = await now();
       expect(await registry.statusAt(seq.address, ejectAt - 1n)).to.equal(Status.Exiting);
       expect(await registry.statusAt(seq.address, ejectAt)).to.equal(Status.Ejected);
@@ -383,10 +383,10 @@ describe("SequencerRegistry", () => {
 
     it("refuses callers that are not slashers, and zero amounts", async () => {
       const { registry, seq, stranger, slasher } = await load(registered);
-      await expect(registry.connect(stranger).slash(seq.address, 1n))
+      await expect(registry.connect(stranger).slash(seq.address, 1n, ethers.MaxUint256))
         .to.be.revertedWithCustomError(registry, "Registry__NotSlasher")
         .withArgs(stranger.address);
-      await expect(registry.connect(slasher).slash(seq.address, 0n)).to.be.revertedWithCustomError(
+      await expect(registry.connect(slasher).slash(seq.address, 0n, ethers.MaxUint256)).to.be.revertedWithCustomError(
         registry,
         "Registry__ZeroSlash",
       );
@@ -411,7 +411,7 @@ describe("SequencerRegistry", () => {
       const t = (await now()) + 1n;
       await expect(registry.connect(owner).queueSlasherChange(stranger.address, true))
         .to.emit(registry, "SlasherChangeQueued")
-        .withArgs(stranger.address, true, t + delay);
+        .withArgs(stranger.address, true, t + delay, t + delay + LOCAL.registry.slasherChangeWindow);
       const executableAt = (await registry.pendingSlasherChange(stranger.address)).executableAt;
       await time.setNextBlockTimestamp(executableAt - 1n);
       await expect(registry.connect(stranger).executeSlasherChange(stranger.address))
@@ -432,7 +432,7 @@ describe("SequencerRegistry", () => {
       await time.increase(LOCAL.registry.slasherChangeDelay);
       await registry.executeSlasherChange(slasher.address);
       expect(await registry.isSlasher(slasher.address)).to.equal(false);
-      await expect(registry.connect(slasher).slash(seq.address, 1n))
+      await expect(registry.connect(slasher).slash(seq.address, 1n, ethers.MaxUint256))
         .to.be.revertedWithCustomError(registry, "Registry__NotSlasher")
         .withArgs(slasher.address);
     });
@@ -508,8 +508,8 @@ describe("SequencerRegistry", () => {
     it("refuses a re-entrant slash during a slash: the stake is taken once", async () => {
       const { registry, token, seq, withdrawer, slasher } = await load(reentrant);
       await registry.connect(withdrawer).register(seq.address, withdrawer.address);
-      await token.arm(await registry.getAddress(), registry.interface.encodeFunctionData("slash", [seq.address, 1n]));
-      await registry.connect(slasher).slash(seq.address, 10n);
+      await token.arm(await registry.getAddress(), registry.interface.encodeFunctionData("slash", [seq.address, 1n, ethers.MaxUint256]));
+      await registry.connect(slasher).slash(seq.address, 10n, ethers.MaxUint256);
       expect(await token.lastReentrySucceeded()).to.equal(false);
       expect((await registry.getSequencer(seq.address)).stake).to.equal(STAKE - 10n);
       expect(await token.balanceOf(await registry.getAddress())).to.equal(STAKE - 10n);

@@ -71,6 +71,9 @@ describe("SDK agents and clients", () => {
     expect(await best.shouldPropose(1n)).to.equal(false); // not in the proposal phase any more
     await prover.commit(quote, signature);
     await best.reveal(1n);
+    const tooEarly = await errorOf(prover.proveAndSubmit(b.header, b.txHashes));
+    expect((tooEarly as WrongPhaseError).phase).to.equal(Phase.Commitment); // no proof before the commitment deadline
+    await time.increaseTo((await deadlines(w)).commitment);
     await prover.proveAndSubmit(b.header, b.txHashes);
     expect(await w.rollup.tip()).to.equal(1n);
     // The in-process node reports its latest block as finalized: stage 7 at once with the tag.

@@ -161,6 +161,7 @@ describe("SDK", () => {
       expect(await heightConfirmation(rollup, 1n)).to.equal(ConfirmationStage.DataAvailable);
       expect(await txConfirmation(rollup, 1n, txs[0])).to.equal(ConfirmationStage.DataAvailable);
       const proof = mockProof(publicInputsHash(w.chainId, await w.rollup.getAddress(), header, prover.address));
+      await time.increaseTo((await deadlines(w)).commitment);
       await w.rollup.submitProof(header, proof);
       expect(await heightConfirmation(rollup, 1n, { depth: 3 })).to.equal(ConfirmationStage.Proven);
       await mine(3);

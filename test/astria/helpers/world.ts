@@ -110,7 +110,7 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
         await token.connect(s).approve(await registry.getAddress(), ethers.MaxUint256);
         await registry.connect(s).register(s.address, s.address);
       }
-      await time.increase(LOCAL.registry.entryDelay);
+      await time.increase(LOCAL.registry.entryDelay + 12n); // Active one slot before the rollup's deployment
     },
   });
   await token.connect(prover).approve(await rollup.getAddress(), ethers.MaxUint256);
@@ -231,6 +231,9 @@ export async function commitRevealProve(w: World, height: bigint, options: { pro
 export async function prove(w: World, height: bigint): Promise<void> {
   const { header } = w.headers.get(height)!;
   const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, w.prover.address);
+  // No proof lands before the commitment deadline.
+  const { commitmentDeadline } = await w.rollup.getHeightState(height);
+  if (BigInt(await time.latest()) < commitmentDeadline) await time.increaseTo(commitmentDeadline);
   await w.rollup.connect(w.prover).submitProof(header, mockProof(inputs));
 }
 
