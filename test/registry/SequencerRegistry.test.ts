@@ -57,6 +57,9 @@ describe("SequencerRegistry", () => {
       ["exitDelay", { exitDelay: 2n ** 32n, slasherChangeDelay: 2n ** 32n }, 2n ** 32n],
       ["slasherChangeDelay", { slasherChangeDelay: EXIT }, EXIT],
       ["slasherChangeDelay", { exitDelay: 1n, slasherChangeDelay: 2n ** 32n }, 2n ** 32n],
+      ["entryDelay", { entryDelay: 11n }, 11n], // shorter than one L1 slot
+      ["slasherChangeWindow", { slasherChangeWindow: 0n }, 0n],
+      ["slasherChangeWindow", { slasherChangeWindow: 2n ** 32n }, 2n ** 32n],
     ];
     for (const [name, overrides, value] of bad) {
       it(`refuses ${name} = ${value} with Registry__InvalidConfig`, async () => {
@@ -513,6 +516,108 @@ describe("SequencerRegistry", () => {
       expect(await token.lastReentrySucceeded()).to.equal(false);
       expect((await registry.getSequencer(seq.address)).stake).to.equal(STAKE - 10n);
       expect(await token.balanceOf(await registry.getAddress())).to.equal(STAKE - 10n);
+    });
+  });
+
+  describe("eligibility with its reason", () => {
+    it("says why a key may not propose for a seed known at a given time", async () => {
+      const { registry, payer, seq, slasher, stranger } = await load(fixture);
+      expect(await registry.eligibility(seq.address, 2n ** 39n)).to.equal(1n); // Unregistered
+      await registry.connect(payer).register(seq.address, seq.address);
+      const registeredAt = await now();
+      expect(await registry.eligibility(seq.address, registeredAt - 1n)).to.equal(2n); // RegisteredAfterSeed
+      expect(await registry.eligibility(seq.address, registeredAt)).to.equal(3n); // Queued (registered, not active)
+      expect(await registry.eligibility(seq.address, registeredAt + ENTRY - 1n)).to.equal(3n);
+      expect(await registry.eligibility(seq.address, registeredAt + ENTRY)).to.equal(0n); // Eligible
+      await registry.connect(payer).register(stranger.address, stranger.address);
+      await registry.connect(seq).initiateExit(seq.address);
+      expect(await registry.eligibility(seq.address, registeredAt + ENTRY)).to.equal(4n); // Exiting
+      await registry.connect(slasher).slash(stranger.address, STAKE, ethers.MaxUint256);
+      expect(await registry.eligibility(stranger.address, 2n ** 39n)).to.equal(5n); // Ejected
+    });
+  });
+
+  describe("slashing the registration that faulted", () => {
+    it("refuses a registration made after the fault (Registry__RegistrationAfterFault) and takes nothing", async () => {
+      const { registry, seq, slasher, registeredAt } = await load(registered);
+      await expect(registry.connect(slasher).slash(seq.address, 1n, registeredAt - 1n))
+        .to.be.revertedWithCustomError(registry, "Registry__RegistrationAfterFault")
+        .withArgs(seq.address, registeredAt, registeredAt - 1n);
+      await expect(registry.connect(slasher).slash(seq.address, 1n, registeredAt)).to.emit(registry, "SequencerSlashed");
+      expect((await registry.getSequencer(seq.address)).stake).to.equal(STAKE - 1n);
+    });
+  });
+
+  describe("slasher changes lapse and reach only registrations that could have left", () => {
+    it("a change queued long ago lapses instead of applying after a new sequencer registers", async () => {
+      const { registry, owner, payer, seq, stranger } = await load(fixture);
+      await registry.connect(owner).queueSlasherChange(stranger.address, true);
+      const change = await registry.pendingSlasherChange(stranger.address);
+      expect(change.expiresAt).to.equal(change.executableAt + LOCAL.registry.slasherChangeWindow);
+      await time.increaseTo(change.expiresAt + 3600n); // long forgotten
+      await registry.connect(payer).register(seq.address, seq.address);
+      await time.setNextBlockTimestamp(change.expiresAt + 3602n);
+      await expect(registry.executeSlasherChange(stranger.address))
+        .to.be.revertedWithCustomError(registry, "Registry__SlasherChangeExpired")
+        .withArgs(stranger.address, change.expiresAt, change.expiresAt + 3602n);
+      expect(await registry.isSlasher(stranger.address)).to.equal(false);
+    });
+
+    it("executes up to the last second of the window", async () => {
+      const { registry, owner, stranger } = await load(fixture);
+      await registry.connect(owner).queueSlasherChange(stranger.address, true);
+      const change = await registry.pendingSlasherChange(stranger.address);
+      await time.setNextBlockTimestamp(change.expiresAt - 1n);
+      await registry.executeSlasherChange(stranger.address);
+      expect(await registry.isSlasher(stranger.address)).to.equal(true);
+      expect(await registry.slasherAuthorisedAt(stranger.address)).to.equal(change.expiresAt - 1n);
+      expect(await registry.slasherAuthorisedAt(owner.address)).to.equal(0n);
+    });
+
+    it("a new slasher can't take the stake of a sequencer that registered within the exit delay before it applied", async () => {
+      const { registry, owner, payer, seq, withdrawer, stranger } = await load(fixture);
+      const newSlasher = stranger;
+      await registry.connect(payer).register(withdrawer.address, withdrawer.address); // before the change: can leave in time
+      await registry.connect(owner).queueSlasherChange(newSlasher.address, true);
+      const change = await registry.pendingSlasherChange(newSlasher.address);
+      await time.increaseTo(change.executableAt - 1n);
+      await registry.connect(payer).register(seq.address, seq.address); // one second before it applies
+      const registeredAt = await now();
+      await registry.executeSlasherChange(newSlasher.address);
+      const authorisedAt = await now();
+      await expect(registry.connect(newSlasher).slash(seq.address, 1n, ethers.MaxUint256))
+        .to.be.revertedWithCustomError(registry, "Registry__SlasherTooRecent")
+        .withArgs(newSlasher.address, seq.address, registeredAt, authorisedAt);
+      await expect(registry.connect(newSlasher).slash(withdrawer.address, 1n, ethers.MaxUint256)).to.emit(registry, "SequencerSlashed");
+    });
+  });
+
+  describe("paged view", () => {
+    it("lists keys with their registration and status a page at a time", async () => {
+      const { registry, payer, seq, withdrawer, stranger } = await load(fixture);
+      await registry.connect(payer).register(seq.address, withdrawer.address);
+      const t = await now();
+      await registry.connect(payer).register(stranger.address, stranger.address);
+      await registry.connect(stranger).initiateExit(stranger.address);
+      const all = await registry.getSequencers(0n, 10n);
+      expect(all.length).to.equal(2);
+      expect(all[0].sequencer).to.equal(seq.address);
+      expect(all[0].status).to.equal(BigInt(Status.Queued));
+      expect(all[0].withdrawer).to.equal(withdrawer.address);
+      expect(all[0].stake).to.equal(STAKE);
+      expect(all[0].registeredAt).to.equal(t);
+      expect(all[0].activeFrom).to.equal(t + ENTRY);
+      expect(all[1].status).to.equal(BigInt(Status.Exiting));
+      expect(all[1].exitableAt).to.equal(all[1].exitInitiatedAt + EXIT);
+      const second = await registry.getSequencers(1n, 1n);
+      expect(second.map((e) => e.sequencer)).to.deep.equal([stranger.address]);
+      expect(await registry.getSequencers(2n, 5n)).to.deep.equal([]);
+      expect(await registry.getSequencers(9n, 5n)).to.deep.equal([]);
+      // A withdrawn key keeps its place with an empty registration.
+      await time.increase(EXIT);
+      await registry.connect(stranger).withdraw(stranger.address);
+      const gone = (await registry.getSequencers(1n, 1n))[0];
+      expect([gone.sequencer, gone.status, gone.withdrawer, gone.stake]).to.deep.equal([stranger.address, 0n, ethers.ZeroAddress, 0n]);
     });
   });
 });
