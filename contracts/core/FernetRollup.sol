@@ -6,13 +6,17 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
 import {ISequencerRegistry} from "../interfaces/ISequencerRegistry.sol";
 import {IProofVerifier} from "../interfaces/IProofVerifier.sol";
 import {FernetLib} from "../libraries/FernetLib.sol";
 import {RoundLib} from "../libraries/RoundLib.sol";
 import {TxMerkle} from "../libraries/TxMerkle.sol";
+import {EscrowLib} from "../libraries/EscrowLib.sol";
+import {RewardLib} from "../libraries/RewardLib.sol";
+import {SignalLib} from "../libraries/SignalLib.sol";
+import {RandomnessLib} from "../libraries/RandomnessLib.sol";
+import {SettlementLib} from "../libraries/SettlementLib.sol";
 
 /**
  * @title FernetRollup
@@ -51,6 +55,9 @@ import {TxMerkle} from "../libraries/TxMerkle.sol";
  */
 contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using EscrowLib for EscrowLib.Escrow;
+    using RewardLib for RewardLib.Pool;
+    using SignalLib for SignalLib.Signals;
 
     /// @notice Where slashed funds go when no treasury is configured.
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
@@ -65,7 +72,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     uint256 public constant MAX_GENESIS_DELAY = 365 days * 10;
     /// @notice One L1 slot (seconds): the randomness snapshot's window, and how long before its block a
     ///         RANDAO value can be known (to the proposer of the slot before).
-    uint256 public constant SLOT = 12;
+    uint256 public constant SLOT = RandomnessLib.SLOT;
 
     uint8 private constant FLAG_REVEALED = 1;
     uint8 private constant FLAG_SETTLED = 2;
@@ -98,12 +105,6 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         bytes32 blockHash;
     }
 
-    /// @dev Prover escrow, one slot: total deposited | part locked in bonds.
-    struct Escrow {
-        uint128 total;
-        uint128 locked;
-    }
-
     IERC20 private immutable _token;
     ISequencerRegistry private immutable _registry;
     IProofVerifier private immutable _verifier;
@@ -134,18 +135,16 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     /// @dev dataHash of the best proposal of the pending height.
     bytes32 private _pendingDataHash;
     /// @dev slot: reward pool (128) | total burned (128)
-    uint128 private _rewardPool;
-    uint128 private _totalBurned;
+    RewardLib.Pool private _pool;
 
     mapping(uint256 height => StoredBlock) private _blocks;
     mapping(uint256 height => StoredBackup) private _backups;
     /// @dev Randomness of each round (0: genesis), packed: value (216 bits) << 40 | knownAt (40 bits).
     ///      Written once, never changed; zero until fixed.
     mapping(uint256 round => uint256) private _randomness;
-    mapping(address prover => Escrow) private _escrows;
+    mapping(address prover => EscrowLib.Escrow) private _escrows;
     mapping(address account => uint256) private _rewards;
-    mapping(uint256 round => mapping(bytes32 payload => uint256)) private _signals;
-    mapping(uint256 round => bytes32) private _passed;
+    SignalLib.Signals private _signals;
 
     /**
      * @param config Token, registry, verifier, treasury, genesis values, durations, bonds, rewards,
@@ -197,7 +196,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         }
         // A winner that misses (or a prover that withholds) and reports itself, or lets a friend submit
         // the backup block, recovers the bounty and the block reward: its loss must cover both.
-        uint256 minimumLoss = _minimumLoss(config.blockReward, config.slashBountyBps);
+        uint256 minimumLoss = SettlementLib.minimumLoss(config.blockReward, config.slashBountyBps);
         if (config.missedRevealPenalty < minimumLoss) {
             revert Rollup__PenaltyTooLow("missedRevealPenalty", config.missedRevealPenalty, minimumLoss);
         }
@@ -246,12 +245,12 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
             revert Rollup__WrongPhase(height, Phase.Proposal, phase);
         }
         uint256 word = _randomnessFor(height);
-        uint256 knownAt = uint40(word);
+        uint256 knownAt = RandomnessLib.knownAt(word);
         ISequencerRegistry.Eligibility why = _registry.eligibility(msg.sender, knownAt);
         if (why != ISequencerRegistry.Eligibility.Eligible) {
             revert Rollup__NotEligible(msg.sender, height, knownAt, why);
         }
-        bytes32 seed_ = FernetLib.seed(bytes32(word >> 40), height);
+        bytes32 seed_ = FernetLib.seed(RandomnessLib.value(word), height);
         uint256 newScore = FernetLib.score(seed_, msg.sender);
         StoredBlock storage b = _blocks[height];
         if (b.proposer != address(0)) {
@@ -307,13 +306,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (signer != b.proposer) {
             revert Rollup__InvalidQuoteSigner(signer, b.proposer);
         }
-        Escrow storage e = _escrows[msg.sender];
-        uint256 free = uint256(e.total) - e.locked;
-        if (free < quote.bond) {
-            revert Rollup__InsufficientEscrow(msg.sender, free, quote.bond);
-        }
-        // Safe: bond <= free <= total - locked < 2^128.
-        e.locked += uint128(quote.bond);
+        _escrows[msg.sender].lock(msg.sender, quote.bond);
         b.prover = msg.sender;
         b.bond = uint96(quote.bond);
         b.proverRewardBps = uint16(quote.proverRewardBps);
@@ -375,7 +368,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
 
         // Release the bond.
         uint96 bond = b.bond;
-        _escrows[prover].locked -= bond;
+        _escrows[prover].release(bond);
         b.flags |= FLAG_SETTLED;
         emit BondReleased(height, prover, bond);
 
@@ -384,7 +377,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         // calldata earns nothing.
         _accrueRewards(height, prover, prover, b.proverRewardBps, b.proposer);
         if (header.signal != bytes32(0)) {
-            _countSignal(height, header.signal);
+            _signals.count(height, header.signal, _signalRoundSize, _signalQuorum);
         }
     }
 
@@ -414,7 +407,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         emit BlockRevealed(height, dataHash, data);
         _finalize(height, b, header.archive, hash, Finalization.Backup);
         // The party whose miss opened backup can't earn the backup block's rewards (they stay in the pool).
-        if (msg.sender != _faultyParty(b, reason)) {
+        if (msg.sender != SettlementLib.faultyParty(reason, b.proposer, b.prover)) {
             _accrueRewards(height, msg.sender, msg.sender, FernetLib.BPS, msg.sender);
         }
     }
@@ -441,11 +434,11 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     function poke() external override {
         if (!_snapshot()) {
             uint256 round = _pendingHeight();
-            uint256 windowStart = uint256(_roundStart) + _proposalDuration;
             if (_snapshotTaken) {
                 revert Rollup__NoSnapshotDue(round, 0, 0, block.timestamp);
             }
-            revert Rollup__NoSnapshotDue(round, windowStart, windowStart + SLOT, block.timestamp);
+            (uint256 windowStart, uint256 windowEnd) = RandomnessLib.window(_roundStart, _proposalDuration);
+            revert Rollup__NoSnapshotDue(round, windowStart, windowEnd, block.timestamp);
         }
     }
 
@@ -458,7 +451,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        _escrows[msg.sender].total += SafeCast.toUint128(amount);
+        _escrows[msg.sender].deposit(amount);
         emit EscrowDeposited(msg.sender, amount);
         _token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -468,13 +461,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        Escrow storage e = _escrows[msg.sender];
-        uint256 free = uint256(e.total) - e.locked;
-        if (free < amount) {
-            revert Rollup__InsufficientEscrow(msg.sender, free, amount);
-        }
-        // Safe: amount <= free <= total.
-        e.total -= uint128(amount);
+        _escrows[msg.sender].withdraw(msg.sender, amount);
         emit EscrowWithdrawn(msg.sender, amount);
         _token.safeTransfer(msg.sender, amount);
     }
@@ -484,7 +471,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        _rewardPool += SafeCast.toUint128(amount);
+        _pool.fund(amount);
         emit RewardPoolFunded(msg.sender, amount);
         _token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -494,11 +481,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (recipient == address(0)) {
             revert Rollup__ZeroAddress("recipient");
         }
-        amount = _rewards[msg.sender];
-        if (amount == 0) {
-            revert Rollup__NothingToClaim(msg.sender);
-        }
-        _rewards[msg.sender] = 0;
+        amount = RewardLib.claim(_rewards, msg.sender);
         emit RewardsClaimed(msg.sender, recipient, amount);
         _token.safeTransfer(recipient, amount);
     }
@@ -553,12 +536,12 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (word == 0) {
             revert Rollup__SeedUnknown(height);
         }
-        return FernetLib.seed(bytes32(word >> 40), height);
+        return FernetLib.seed(RandomnessLib.value(word), height);
     }
 
     /// @inheritdoc IFernetRollup
     function seedKnownAt(uint256 height) external view override returns (uint256) {
-        return uint40(_randomnessFor(height));
+        return RandomnessLib.knownAt(_randomnessFor(height));
     }
 
     /// @inheritdoc IFernetRollup
@@ -569,7 +552,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IFernetRollup
     function randomnessOf(uint256 round) external view override returns (bytes32 value, uint256 knownAt) {
         uint256 word = round == 0 ? _randomness[0] : _randomnessFor(round + _lookahead);
-        return (bytes32(word >> 40), uint40(word));
+        return (RandomnessLib.value(word), RandomnessLib.knownAt(word));
     }
 
     /// @inheritdoc IFernetRollup
@@ -582,7 +565,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (height == 0) {
             revert Rollup__WrongHeight(1, 0);
         }
-        return (height - 1) / _signalRoundSize;
+        return SignalLib.roundOf(height, _signalRoundSize);
     }
 
     /// @inheritdoc IFernetRollup
@@ -618,9 +601,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         s.height = height;
         s.record = getBlock(height);
         uint256 word = height == 0 ? 0 : _randomnessFor(height);
-        s.seedKnownAt = uint40(word);
+        s.seedKnownAt = RandomnessLib.knownAt(word);
         if (word != 0) {
-            s.seed = FernetLib.seed(bytes32(word >> 40), height);
+            s.seed = FernetLib.seed(RandomnessLib.value(word), height);
             if (s.record.proposer != address(0)) {
                 s.bestScore = FernetLib.score(s.seed, s.record.proposer);
             }
@@ -654,7 +637,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFernetRollup
     function escrowOf(address prover) external view override returns (uint256 total, uint256 locked) {
-        Escrow storage e = _escrows[prover];
+        EscrowLib.Escrow storage e = _escrows[prover];
         return (e.total, e.locked);
     }
 
@@ -665,22 +648,22 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFernetRollup
     function rewardPool() external view override returns (uint256) {
-        return _rewardPool;
+        return _pool.pool;
     }
 
     /// @inheritdoc IFernetRollup
     function totalBurned() external view override returns (uint256) {
-        return _totalBurned;
+        return _pool.burned;
     }
 
     /// @inheritdoc IFernetRollup
     function signalCount(uint256 round, bytes32 payload) external view override returns (uint256) {
-        return _signals[round][payload];
+        return _signals.counts[round][payload];
     }
 
     /// @inheritdoc IFernetRollup
     function passedPayload(uint256 round) external view override returns (bytes32) {
-        return _passed[round];
+        return _signals.passed[round];
     }
 
     // =============================================================================================
@@ -723,9 +706,11 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         }
         uint256 round = height - _lookahead;
         word = _randomness[round];
-        if (word == 0 && round == _pendingHeight()
-            && block.timestamp >= uint256(_roundStart) + _proposalDuration + SLOT) {
-            word = _randomness[round - 1];
+        if (word == 0 && round == _pendingHeight()) {
+            (, uint256 windowEnd) = RandomnessLib.window(_roundStart, _proposalDuration);
+            if (block.timestamp >= windowEnd) {
+                word = _randomness[round - 1];
+            }
         }
     }
 
@@ -734,8 +719,8 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
      *      taken: the block's RANDAO, knowable one slot before. Returns whether it took one.
      */
     function _snapshot() private returns (bool) {
-        uint256 windowStart = uint256(_roundStart) + _proposalDuration;
-        if (_snapshotTaken || block.timestamp < windowStart || block.timestamp >= windowStart + SLOT) {
+        (uint256 windowStart, uint256 windowEnd) = RandomnessLib.window(_roundStart, _proposalDuration);
+        if (_snapshotTaken || block.timestamp < windowStart || block.timestamp >= windowEnd) {
             return false;
         }
         _snapshotTaken = true;
@@ -744,31 +729,10 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Stores the randomness of `round` (216 bits of `value`, and `knownAt`) for good.
-    function _fixRandomness(uint256 round, bytes32 value, uint256 knownAt, bool carried) private {
-        uint256 v = uint256(value) >> 40;
-        _randomness[round] = (v << 40) | knownAt;
-        emit RandomnessFixed(round, bytes32(v), knownAt, carried);
-    }
-
-    /// @dev Who opened backup through its own miss: the winner (no commitment, no reveal) or the prover.
-    function _faultyParty(StoredBlock storage b, BackupReason reason) private view returns (address) {
-        if (reason == BackupReason.NoCommitment || reason == BackupReason.NoReveal) {
-            return b.proposer;
-        }
-        return reason == BackupReason.NoProof ? b.prover : address(0);
-    }
-
-    /// @dev The least a miss must cost so that it never beats the happy path: the block reward plus the
-    ///      bounty the party gets back by reporting itself (`loss * (1 - bounty) >= reward`).
-    function _minimumLoss(uint256 blockReward, uint256 bountyBps) private pure returns (uint256) {
-        if (blockReward == 0) {
-            return 0;
-        }
-        if (bountyBps >= FernetLib.BPS) {
-            return type(uint256).max;
-        }
-        uint256 keep = FernetLib.BPS - bountyBps;
-        return (blockReward * FernetLib.BPS + keep - 1) / keep;
+    function _fixRandomness(uint256 round, bytes32 raw, uint256 knownAt, bool carried) private {
+        uint256 word = RandomnessLib.pack(raw, knownAt);
+        _randomness[round] = word;
+        emit RandomnessFixed(round, RandomnessLib.value(word), knownAt, carried);
     }
 
     function _checkExtendsTip(Header calldata header) private view {
@@ -813,7 +777,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (!_snapshotTaken) {
             uint256 previous = _randomness[height - 1];
             _randomness[height] = previous;
-            emit RandomnessFixed(height, bytes32(previous >> 40), uint40(previous), true);
+            emit RandomnessFixed(height, RandomnessLib.value(previous), RandomnessLib.knownAt(previous), true);
         }
         _tip = uint64(height);
         _roundStart = uint40(block.timestamp);
@@ -828,32 +792,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     function _accrueRewards(uint256 height, address submitter, address prover, uint256 proverBps, address sequencer)
         private
     {
-        uint256 pool = _rewardPool;
-        uint256 paid = pool < _blockReward ? pool : _blockReward;
-        if (paid == 0) {
-            return;
-        }
-        // Safe: paid <= pool.
-        unchecked {
-            _rewardPool = uint128(pool - paid);
-        }
-        (uint256 toSubmitter, uint256 toProver, uint256 toSequencer) =
-            FernetLib.splitReward(paid, _submitterRewardBps, proverBps);
-        _rewards[submitter] += toSubmitter;
-        _rewards[prover] += toProver;
-        _rewards[sequencer] += toSequencer;
-        emit RewardsAccrued(height, submitter, toSubmitter, prover, toProver, sequencer, toSequencer);
-    }
-
-    /// @dev Counts the signal of the happy-path block `height`; records the payload at quorum.
-    function _countSignal(uint256 height, bytes32 payload) private {
-        uint256 round = (height - 1) / _signalRoundSize;
-        uint256 count = ++_signals[round][payload];
-        emit Signalled(round, payload, height, count);
-        if (count == _signalQuorum) {
-            _passed[round] = payload;
-            emit PayloadPassed(round, payload, count);
-        }
+        _pool.accrue(_rewards, height, _blockReward, _submitterRewardBps, submitter, prover, proverBps, sequencer);
     }
 
     /// @dev Permissionless settlement of the fault `expected` at the pending height.
@@ -882,7 +821,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         }
         if (reason == BackupReason.NoReveal) {
             b.flags |= FLAG_SETTLED;
-            _escrows[b.prover].locked -= b.bond;
+            _escrows[b.prover].release(b.bond);
             emit BondReleased(height, b.prover, b.bond);
             _penaliseProposer(height, b, reporter, reason);
         } else if (reason == BackupReason.NoCommitment) {
@@ -892,12 +831,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
             b.flags |= FLAG_SETTLED;
             address prover = b.prover;
             uint96 bond = b.bond;
-            Escrow storage e = _escrows[prover];
-            e.locked -= bond;
-            e.total -= bond;
-            uint256 bounty = FernetLib.share(bond, _slashBountyBps);
-            uint256 burned = bond - bounty;
-            _totalBurned += uint128(burned);
+            _escrows[prover].forfeit(bond);
+            (uint256 bounty, uint256 burned) = SettlementLib.split(bond, _slashBountyBps);
+            _pool.recordBurn(burned);
             emit ProverSlashed(height, prover, reporter, bounty, burned);
             _payOut(reporter, bounty, burned);
         }
@@ -921,10 +857,10 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
                 penalty = 0;
             }
         }
-        uint256 bounty = FernetLib.share(penalty, _slashBountyBps);
-        _totalBurned += uint128(penalty - bounty);
+        (uint256 bounty, uint256 burned) = SettlementLib.split(penalty, _slashBountyBps);
+        _pool.recordBurn(burned);
         emit ProposerPenalised(height, proposer, reporter, reason, penalty, bounty);
-        _payOut(reporter, bounty, penalty - bounty);
+        _payOut(reporter, bounty, burned);
     }
 
     function _payOut(address reporter, uint256 bounty, uint256 burned) private {
