@@ -377,7 +377,12 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc ISequencerRegistry
-    function getSequencers(uint256 offset, uint256 limit) external view override returns (SequencerEntry[] memory page) {
+    function getSequencers(uint256 offset, uint256 limit)
+        external
+        view
+        override
+        returns (SequencerEntry[] memory page)
+    {
         uint256 count = _keys.length;
         uint256 end = offset >= count ? offset : (limit > count - offset ? count : offset + limit);
         page = new SequencerEntry[](end - offset);
