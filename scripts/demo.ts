@@ -75,7 +75,8 @@ async function main(): Promise<void> {
         await registry.connect(s).register(s.address, s.address);
       }
       console.log(`registered ${sequencerSigners.length} sequencers; waiting the ${preset.registry.entryDelay}s entry delay`);
-      await ethers.provider.send("evm_increaseTime", [Number(preset.registry.entryDelay)]);
+      // Active one L1 slot (12 s) before the rollup's deployment: the genesis randomness is knowable from then.
+      await ethers.provider.send("evm_increaseTime", [Number(preset.registry.entryDelay) + 12]);
       await ethers.provider.send("evm_mine", []);
     },
   });

@@ -42,6 +42,7 @@ describe("SequencerRegistry", () => {
       expect(await registry.entryDelay()).to.equal(ENTRY);
       expect(await registry.exitDelay()).to.equal(EXIT);
       expect(await registry.slasherChangeDelay()).to.equal(LOCAL.registry.slasherChangeDelay);
+      expect(await registry.slasherChangeWindow()).to.equal(LOCAL.registry.slasherChangeWindow);
       expect(await registry.isSlasher(slasher.address)).to.equal(true);
       expect(await registry.isSlasher(stranger.address)).to.equal(false);
     });
