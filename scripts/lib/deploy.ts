@@ -35,6 +35,8 @@ export interface DeployOptions {
   genesisSeed?: string;
   /** Runs after the registry is deployed and before the rollup (register sequencers here). */
   beforeRollup?: (registry: SequencerRegistry, token: FernetToken) => Promise<void>;
+  /** How many transactions `beforeRollup` sends from the deployer (counted in the rollup's address). */
+  hookTransactions?: number;
 }
 
 export interface Deployed {
@@ -62,7 +64,8 @@ export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
   if (!opts.token) await token.waitForDeployment();
 
   const nonce = await ethers.provider.getTransactionCount(from, "pending");
-  const rollupNonce = nonce + (opts.verifier ? 1 : 2);
+  const hookTransactions = opts.hookTransactions ?? 0;
+  const rollupNonce = nonce + hookTransactions + (opts.verifier ? 1 : 2);
   const predictedRollup = ethers.getCreateAddress({ from, nonce: rollupNonce });
   const registry = (await ethers.deployContract(
     "SequencerRegistry",
@@ -74,10 +77,11 @@ export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
   if (opts.beforeRollup) await opts.beforeRollup(registry, token);
 
   const afterHook = await ethers.provider.getTransactionCount(from, "pending");
-  if (afterHook !== nonce + 1) {
+  if (afterHook !== nonce + 1 + hookTransactions) {
     throw new Error(
-      `The deployer sent ${afterHook - nonce - 1} transaction(s) between the registry and the rollup; ` +
-        "the registry's slasher address would be wrong. Use other accounts in beforeRollup.",
+      `The deployer sent ${afterHook - nonce - 1} transaction(s) between the registry and the rollup ` +
+        `(expected ${hookTransactions}); the registry's slasher address would be wrong. Use other accounts ` +
+        "in beforeRollup, or declare them in hookTransactions.",
     );
   }
   let verifierAddress = opts.verifier;
