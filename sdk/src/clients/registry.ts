@@ -10,7 +10,8 @@
  * const all = await registry.listSequencerEntries();
  * ```
  */
-import type { ContractRunner, ContractTransactionReceipt } from "ethers";
+import { getAddress, type ContractRunner, type ContractTransactionReceipt } from "ethers";
+import { FernetError } from "../errors";
 import { decoded } from "../contract-errors";
 import { SequencerRegistry__factory, type SequencerRegistry } from "../generated/typechain";
 import { Eligibility, SequencerStatus, type RegistryParameters, type SequencerInfo, type SlasherChange } from "../types";
@@ -18,8 +19,50 @@ import { NotAuthorisedError, SequencerStatusError } from "./errors";
 import { sendWrite, signerOf, type WriteOptions } from "./shared";
 import { TokenClient } from "./token";
 
-/** Rows per `getSequencers` call: about 7,000 gas a row, so 1,000 rows fit any node's call gas cap. */
-export const REGISTRY_PAGE_SIZE = 1_000;
+/**
+ * Rows per `getSequencers` call. About 7,000 gas a row, so even 1,000 rows fit any node's call gas
+ * cap, but the EVM's memory cost grows with the square of the page: 250-row pages, all requested at
+ * once, are the fastest against `hardhat node` (bench/sdk-ranking.md).
+ */
+export const REGISTRY_PAGE_SIZE = 250;
+
+/** Words per `SequencerEntry` row in the ABI encoding (a static struct, so rows are inline). */
+const ROW_WORDS = 9;
+
+/**
+ * Decodes the return data of `getSequencers` (`SequencerEntry[]`) straight from the hex words: the
+ * generic ABI decoder takes about 0.45 ms a row, this a few microseconds (parity-tested against it).
+ *
+ * @example
+ * ```ts
+ * const rows = decodeSequencerPage(await provider.call({ to: registry, data }));
+ * ```
+ */
+export function decodeSequencerPage(hex: string): SequencerEntry[] {
+  const word = (i: number): string => hex.slice(2 + i * 64, 2 + (i + 1) * 64);
+  const uint = (i: number): bigint => BigInt(`0x${word(i)}`);
+  const addr = (i: number): string => getAddress(`0x${word(i).slice(24)}`);
+  if (hex.length < 2 + 128) throw new FernetError("Malformed getSequencers answer.", "Check that the address is a SequencerRegistry.");
+  const start = Number(uint(0)) / 32;
+  const length = Number(uint(start));
+  if (hex.length < 2 + (start + 1 + length * ROW_WORDS) * 64) throw new FernetError("Truncated getSequencers answer.", "Check that the address is a SequencerRegistry.");
+  const rows: SequencerEntry[] = new Array(length);
+  for (let r = 0; r < length; r++) {
+    const b = start + 1 + r * ROW_WORDS;
+    rows[r] = {
+      address: addr(b),
+      status: Number(uint(b + 1)) as SequencerStatus,
+      withdrawer: addr(b + 2),
+      stake: uint(b + 3),
+      registeredAt: uint(b + 4),
+      activeFrom: uint(b + 5),
+      exitInitiatedAt: uint(b + 6),
+      exitableAt: uint(b + 7),
+      ejectedAt: uint(b + 8),
+    };
+  }
+  return rows;
+}
 
 /** One row of the paged registry view: a registered key with its registration and status now. */
 export type SequencerEntry = SequencerInfo;
@@ -270,18 +313,11 @@ export class RegistryClient {
    * @example `const page = await registry.getSequencers(0n, 100n)`
    */
   async getSequencers(offset: bigint, limit: bigint, blockTag?: number | string): Promise<SequencerEntry[]> {
-    const rows = await decoded(() => this.contract.getSequencers(offset, limit, blockTag === undefined ? {} : { blockTag }));
-    return rows.map((r) => ({
-      address: r.sequencer,
-      status: Number(r.status) as SequencerStatus,
-      withdrawer: r.withdrawer,
-      stake: r.stake,
-      registeredAt: r.registeredAt,
-      activeFrom: r.activeFrom,
-      exitInitiatedAt: r.exitInitiatedAt,
-      exitableAt: r.exitableAt,
-      ejectedAt: r.ejectedAt,
-    }));
+    const provider = this.runner.provider;
+    if (!provider) throw new FernetError("The client has no provider.", "Connect the client with a provider or a signer that has one.");
+    const data = this.contract.interface.encodeFunctionData("getSequencers", [offset, limit]);
+    const out = await decoded(() => provider.call({ to: this.address, data, blockTag }));
+    return decodeSequencerPage(out);
   }
 
   /**
