@@ -6,6 +6,7 @@
  * @example
  * ```ts
  * const stage = await heightConfirmation(rollup, 7n, { depth: 64 });
+ * const sent = await txConfirmation(rollup, 8n, txHash, undefined, { receipt }); // Submitted (2) before any proposal
  * const txStage = await txConfirmation(rollup, 7n, txHash, txHashesFromTheSequencer);
  * ```
  */
@@ -13,12 +14,17 @@ import { ZeroHash, type Provider } from "ethers";
 import type { RollupClient } from "./clients";
 import { decodeBlockData } from "./blockdata";
 import { txsRoot } from "./hashing";
-import { ConfirmationStage, Finalization, Phase } from "./types";
+import { ConfirmationStage, Finalization, Phase, type SequencerReceipt } from "./types";
 
-/** How stage 7 is decided. */
+/** How stage 7 is decided, and what the caller knows off-chain. */
 export interface FinalityOptions {
   /** Use this many L1 confirmations instead of the `finalized` block tag. */
   depth?: number;
+  /**
+   * A sequencer's receipt for the tx (stage 2): a tx not yet in any proposal, with a receipt for a
+   * height not yet decided, is reported as {@link ConfirmationStage.Submitted}.
+   */
+  receipt?: SequencerReceipt;
 }
 
 async function l1Finalized(provider: Provider, blockNumber: number, opts: FinalityOptions): Promise<boolean> {
@@ -40,7 +46,7 @@ export async function heightConfirmation(rollup: RollupClient, height: bigint, o
   const s = await rollup.getHeightState(height);
   if (s.record.finalization !== Finalization.None) {
     const at = await finalizationBlock(rollup, height);
-    const provider = rollup.contract.runner!.provider!;
+    const provider = rollup.runner.provider!;
     return at !== undefined && (await l1Finalized(provider, at, opts)) ? ConfirmationStage.L1Finalized : ConfirmationStage.Proven;
   }
   if (s.record.proposer === "0x0000000000000000000000000000000000000000" || s.phase === Phase.Backup) {
@@ -63,15 +69,23 @@ export async function txConfirmation(
   opts: FinalityOptions = {},
 ): Promise<ConfirmationStage> {
   const stage = await heightConfirmation(rollup, height, opts);
-  if (stage === ConfirmationStage.Unknown) return stage;
+  if (stage === ConfirmationStage.Unknown) return (await submitted(rollup, txHash, opts.receipt)) ? ConfirmationStage.Submitted : stage;
   const record = await rollup.getBlock(height);
   // A list from the sequencer counts only if it is the winning proposal's (its root is on-chain) and
   // that proposal is the canonical one; otherwise the revealed data decides.
   const fromSequencer =
     blockTxHashes && record.finalization !== Finalization.Backup && txsRoot(blockTxHashes) === record.txsRoot ? blockTxHashes : undefined;
   const txs = fromSequencer ?? (await revealedTxs(rollup, height));
-  if (!txs || !txs.map((t) => t.toLowerCase()).includes(txHash.toLowerCase())) return ConfirmationStage.Unknown;
+  if (!txs || !txs.map((t) => t.toLowerCase()).includes(txHash.toLowerCase())) {
+    return (await submitted(rollup, txHash, opts.receipt)) ? ConfirmationStage.Submitted : ConfirmationStage.Unknown;
+  }
   return stage;
+}
+
+/** Stage 2: a receipt for this tx from a sequencer, for a height that is not decided yet. */
+async function submitted(rollup: RollupClient, txHash: string, receipt?: SequencerReceipt): Promise<boolean> {
+  if (!receipt || receipt.txHash.toLowerCase() !== txHash.toLowerCase()) return false;
+  return receipt.height >= (await rollup.pendingHeight());
 }
 
 /**

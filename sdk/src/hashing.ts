@@ -79,9 +79,38 @@ export function genesisRandomness(salt: string, prevRandao: string, chainId: big
   );
 }
 
-/** `uint256(keccak256(abi.encode(seed, sequencer)))`: the score of `sequencer`; highest wins. */
+/**
+ * `uint256(keccak256(abi.encode(seed, sequencer)))`: the score of `sequencer`; highest wins. Builds
+ * the 64-byte encoding directly (seed, then the address left-padded to 32 bytes) instead of going
+ * through the ABI coder: ranking 10,000 keys is a hot path.
+ *
+ * @example
+ * ```ts
+ * scoreOf(await rollup.seed(h), key) === (await rollup.score(h, key)); // true
+ * ```
+ */
 export function scoreOf(seed: string, sequencer: string): bigint {
-  return BigInt(keccak256(coder.encode(["bytes32", "address"], [seed, sequencer])));
+  return scorer(seed)(sequencer);
+}
+
+/**
+ * A scoring function for one seed (the seed is decoded once): `scorer(seed)(key) === scoreOf(seed, key)`.
+ *
+ * @example
+ * ```ts
+ * const score = scorer(state.seed);
+ * const scores = keys.map(score);
+ * ```
+ */
+export function scorer(seed: string): (sequencer: string) => bigint {
+  const buf = new Uint8Array(64);
+  buf.set(getBytes(seed), 0);
+  return (sequencer) => {
+    const a = getBytes(sequencer);
+    if (a.length !== 20) throw new FernetError(`Not an address: ${sequencer}.`, "Pass a 20-byte hex address.");
+    buf.set(a, 44);
+    return BigInt(keccak256(buf));
+  };
 }
 
 /** The public-inputs hash a proof must commit to (chain, rollup, height, archives, txs root and count, data, prover). */
