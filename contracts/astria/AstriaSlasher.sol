@@ -446,9 +446,11 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
             revert Astria__InsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
         }
         IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
-        uint256 proposedAt = s.record.proposedAt;
-        if (uint256(header.time) + _astriaMargin > proposedAt) {
-            revert Astria__NotYetRequired(astriaHeight, header.time, proposedAt);
+        // Rule (b) is judged against the round start, a time the sequencer knew when it built the block,
+        // never against the proposal's L1 inclusion time, which it does not control.
+        uint256 roundStart = s.roundStart;
+        if (uint256(header.time) + _astriaMargin > roundStart) {
+            revert Astria__NotYetRequired(astriaHeight, header.time, roundStart);
         }
         _checkPresent(astriaHeight, header.rollupTransactionsRoot, presence);
         emit RangeOmissionProven(l2Height, sequencer, astriaHeight, r.astriaStart, r.astriaEnd);

@@ -27,7 +27,9 @@ import {IFernetRollup} from "./IFernetRollup.sol";
  *   (b) `astriaStart` is the cursor (`expectedAstriaStart`, right after the range of the last bound block
  *       that became canonical), the range ends no later than one past the light client's latest final
  *       Astria height, and it reaches every Astria block whose time is at least `astriaMargin` seconds
- *       before the proposal (the first two are checked at posting, the last by evidence);
+ *       before the height's round start (`IFernetRollup.HeightState.roundStart`: a time the sequencer
+ *       knew when it built the block, unlike the proposal's L1 inclusion time, so an honest proposal
+ *       that lands late is never slashable) (the first two are checked at posting, the last by evidence);
  *   (c) it signs one binding per height and posts it between the proposal deadline and the reveal
  *       deadline (and before the block is finalized).
  */
@@ -92,7 +94,7 @@ interface IAstriaSlasher {
         uint256 bountyBps; // share of a penalty paid to the reporter
         uint256 optInDelay; // from opt-in to effect (at most MAX_OPT_IN_DELAY, one year)
         uint256 unbondDelay; // evidence window after the last locked height is finalized
-        uint256 astriaMargin; // Astria blocks this much older than a proposal must be in its range
+        uint256 astriaMargin; // Astria blocks this much older than the round start must be in the range
     }
 
     /// @notice A sequencer's bond, as a client sees it.
@@ -127,7 +129,7 @@ interface IAstriaSlasher {
         TxMismatch,
         /// A won height without a posted binding once the window closed.
         MissingBinding,
-        /// A range that ends before an Astria block with rollup txs final `astriaMargin` before the proposal.
+        /// A range that ends before an Astria block with rollup txs final `astriaMargin` before the round start.
         RangeOmission
     }
 
@@ -202,7 +204,7 @@ interface IAstriaSlasher {
     );
     /// @notice `sequencer` won `l2Height` and posted no binding before the window closed at `closedAt`.
     event MissingBindingProven(uint256 indexed l2Height, address indexed sequencer, uint256 closedAt);
-    /// @notice Astria block `astriaHeight` (with rollup txs, `astriaMargin` older than the proposal) had to be
+    /// @notice Astria block `astriaHeight` (with rollup txs, `astriaMargin` older than the round start) had to be
     ///         in `[astriaStart, astriaEnd)`.
     event RangeOmissionProven(
         uint256 indexed l2Height, address indexed sequencer, uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd
@@ -337,9 +339,9 @@ interface IAstriaSlasher {
     error Astria__BindingWasPosted(uint256 l2Height);
     /// @notice The binding window of `l2Height` is still open until `closesAt`.
     error Astria__BindingWindowOpen(uint256 l2Height, uint256 closesAt);
-    /// @notice Astria block `astriaHeight` (time `astriaTime`) was not `astriaMargin` older than the proposal
-    ///         at `proposedAt`, so the range did not have to reach it.
-    error Astria__NotYetRequired(uint64 astriaHeight, uint64 astriaTime, uint256 proposedAt);
+    /// @notice Astria block `astriaHeight` (time `astriaTime`) was not `astriaMargin` older than the round
+    ///         start `roundStart` of the height, so the range did not have to reach it.
+    error Astria__NotYetRequired(uint64 astriaHeight, uint64 astriaTime, uint256 roundStart);
 
     // ------------------------------------------------------------------ bonds
 
@@ -481,7 +483,8 @@ interface IAstriaSlasher {
 
     /**
      * @notice Evidence 6: an Astria block with rollup txs that rule (b) required in the range is outside it:
-     *         at or after `astriaEnd`, with a time at least `astriaMargin` before the proposal. (A range
+     *         at or after `astriaEnd`, with a time at least `astriaMargin` before the height's round start
+     *         (`IFernetRollup.HeightState.roundStart`), however late the proposal landed on L1. (A range
      *         cannot start anywhere but at the cursor: posting refuses it.)
      * @param l2Height A height with a posted binding.
      * @param astriaHeight The Astria block left out.

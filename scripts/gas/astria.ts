@@ -177,3 +177,19 @@ async function benchEvidence(sheet: GasSheet): Promise<void> {
   s = await endsEarly();
   await record("6 proveRangeOmission (ends early)", gasOf(s.w.slasher.proveRangeOmission(H, 4n, leafOf(s, 4n))));
 }
+
+/** `npx hardhat run scripts/gas/astria.ts`: prints the Astria rows alone (the full report is `npm run gas`). */
+async function main(): Promise<void> {
+  const sheet = new GasSheet();
+  await benchAstria(sheet);
+  for (const row of sheet.rows) {
+    console.log(`| ${row.section} | ${row.operation} | ${row.gas.get(POPULATION)} |`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -98,6 +98,25 @@ const noBounty = () => scenario({ post: false, finalize: false, world: { slasher
 const allBounty = () => scenario({ post: false, finalize: false, world: { slasher: { bountyBps: 10_000n } } });
 /** The honest scenario (height 3 bound to Astria [1, 9) and proven: the cursor is at 9), seqB bonded too. */
 const honestWithB = () => scenario({ world: { bondB: true } });
+/** How late (seconds after the round start) the proposal of {@link lateProposal} lands on L1. */
+const LATE = 8n;
+/**
+ * seqA builds height 3 at its round start from Astria [1, 9) (everything final then), Astria 9 (with
+ * rollup txs) has time `roundStart + astriaOffset`, and the proposal lands LATE seconds into the round;
+ * the binding of [1, 9) is posted and the block finalized.
+ */
+const lateProposal = (astriaOffset: bigint) =>
+  async function lateProposalFixture() {
+    const w = await astriaReady();
+    const { roundStart } = await w.rollup.getHeightState(H);
+    await relay(w, astriaBlock(w, 9n, roundStart + astriaOffset, rollupTxs("a9", 2)));
+    const t = top(w, 1n, 9n);
+    await time.setNextBlockTimestamp(roundStart + LATE);
+    const header = await propose(w, w.seqA, H, [...t.txHashes, OWN_TX]);
+    await postBinding(w, w.seqA, H, t);
+    await commitRevealProve(w, H);
+    return { w, t, header, txHashes: [...t.txHashes, OWN_TX], roundStart };
+  };
 /** A range of `[start, end)` that takes no Astria txs. */
 const emptyTop = (start: bigint, end: bigint) => ({ astriaStart: start, astriaEnd: end, entries: [], txHashes: [] });
 
@@ -649,12 +668,42 @@ describe("AstriaSlasher: evidence", () => {
       await expectSlashed(w, tx, Offence.RangeOmission);
     });
 
-    it("refuses a block final within the margin of the proposal (valid evidence of nothing)", async () => {
+    it("refuses a block final within the margin of the round start (valid evidence of nothing)", async () => {
       const s = await load(honest);
       const a9 = s.w.astria.get(9n)!;
       await expect(s.w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__NotYetRequired")
-        .withArgs(9n, a9.header.time, (await s.w.rollup.getBlock(H)).proposedAt);
+        .withArgs(9n, a9.header.time, (await s.w.rollup.getHeightState(H)).roundStart);
+    });
+
+    it("does not slash an honest sequencer whose proposal lands late (an Astria block produced after it built)", async () => {
+      // Built at the round start from Astria [1, 9); Astria 9 is produced one second later and the
+      // proposal lands LATE seconds into the round, more than the margin after Astria 9.
+      const s = await load(lateProposal(1n));
+      const { w, roundStart } = s;
+      const a9 = w.astria.get(9n)!;
+      expect((await w.rollup.getBlock(H)).proposedAt).to.equal(roundStart + LATE);
+      expect(a9.header.time + SLASHER.astriaMargin).to.be.lessThanOrEqual(roundStart + LATE);
+      await expect(w.slasher.connect(w.reporter).proveRangeOmission(H, 9n, leafOf(s, 9n)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotYetRequired")
+        .withArgs(9n, a9.header.time, roundStart);
+      expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(SLASHER.minimumBond);
+    });
+
+    it("slashes an omission of a block final exactly astriaMargin before the round start, however late the proposal", async () => {
+      const s = await load(lateProposal(-SLASHER.astriaMargin));
+      const { w } = s;
+      const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 9n, leafOf(s, 9n));
+      await expect(tx).to.emit(w.slasher, "RangeOmissionProven").withArgs(H, w.seqA.address, 9n, 1n, 9n);
+      await expectSlashed(w, tx, Offence.RangeOmission);
+    });
+
+    it("refuses a block final one second after astriaMargin before the round start", async () => {
+      const s = await load(lateProposal(1n - SLASHER.astriaMargin));
+      const { w, roundStart } = s;
+      await expect(w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotYetRequired")
+        .withArgs(9n, roundStart + 1n - SLASHER.astriaMargin, roundStart);
     });
 
     it("refuses a block inside the range (that is a skipped block)", async () => {
