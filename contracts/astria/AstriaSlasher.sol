@@ -11,8 +11,8 @@ import {IAstriaSlasher} from "../interfaces/IAstriaSlasher.sol";
 import {IAstriaLightClient} from "../interfaces/IAstriaLightClient.sol";
 import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
 import {AstriaBindingLib} from "../libraries/AstriaBindingLib.sol";
+import {AstriaEvidenceLib} from "../libraries/AstriaEvidenceLib.sol";
 import {AstriaMerkle} from "../libraries/AstriaMerkle.sol";
-import {TxMerkle} from "../libraries/TxMerkle.sol";
 import {FernetLib} from "../libraries/FernetLib.sol";
 
 /**
@@ -47,6 +47,10 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  * that does not start at it. Posting also refuses a non-empty range that ends past the light client's
  * latest final height + 1, so no binding can move the cursor back, nor past what Astria finalized.
  *
+ * Structure: the stateless checks live in libraries (AstriaBindingLib: hashing, shape of a binding, the
+ * in-force rule; AstriaEvidenceLib: every evidence check); this contract reads the rollup, the light
+ * client and its own records, calls those checks, and slashes.
+ *
  * Failure paths: a binding that is malformed, late, for another block or from a non-winner is refused
  * at posting (the winner is then slashable for the missing binding); evidence of nothing reverts with
  * a named error.
@@ -77,14 +81,20 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         uint64 lockedThroughHeight;
     }
 
-    /// @dev The binding of one height (its range starts at the cursor of its posting). slot 0: entriesRoot
-    ///      slot 1: astriaStart (64) | astriaEnd (64) | entryCount (32) | posted (8) | slashed (8)
+    /**
+     * @dev The binding of one height (its range starts at the cursor of its posting), with the height's
+     *      round start, which its evidence needs (fixed before posting, so read from the rollup once). A
+     *      round start is never zero, so a non-zero one marks a posted binding.
+     *      slot 0: entriesRoot
+     *      slot 1: astriaStart (64) | astriaEnd (64) | entryCount (32) | roundStart (40) | slashed (8)
+     *      Unix seconds fit 40 bits for 34,000 years.
+     */
     struct StoredBinding {
         bytes32 entriesRoot;
         uint64 astriaStart;
         uint64 astriaEnd;
         uint32 entryCount;
-        bool posted;
+        uint40 roundStart;
         bool slashed;
     }
 
@@ -240,7 +250,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         external
         override
     {
-        (address sequencer, bytes32 digest) = _checkPostable(binding, signature);
+        (address sequencer, bytes32 digest, uint256 roundStart) = _checkPostable(binding, signature);
         uint64 expectedStart = _expectedAstriaStart();
         AstriaBindingLib.checkRange(binding, expectedStart, _lightClient.latestHeight());
         AstriaBindingLib.checkEntries(binding, entries);
@@ -249,7 +259,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         r.astriaStart = binding.astriaStart;
         r.astriaEnd = binding.astriaEnd;
         r.entryCount = binding.entryCount;
-        r.posted = true;
+        // Safe: timestamps fit 40 bits (see StoredBinding). Marks the binding posted.
+        r.roundStart = uint40(roundStart);
         _lastBoundHeight = binding.l2Height;
         emit BindingPosted(binding.l2Height, sequencer, digest, expectedStart, binding, entries, signature);
     }
@@ -303,12 +314,12 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
+        address sequencer = record.proposer;
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
-        _checkRollupLeaf(root, e.astriaHeight, leaf);
+        AstriaEvidenceLib.checkRollupLeaf(root, _rollupId, e.astriaHeight, leaf);
         if (leaf.txsRoot == e.rollupTxsRoot) {
             revert Astria__RootMatches(e.astriaHeight, e.rollupTxsRoot);
         }
@@ -324,11 +335,12 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
+        address sequencer = record.proposer;
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
-        _checkAbsent(e.astriaHeight, _astriaHeader(e.astriaHeight).rollupTransactionsRoot, neighbours);
+        bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
+        AstriaEvidenceLib.checkRollupAbsent(root, _rollupId, e.astriaHeight, neighbours);
         emit AstriaMismatchProven(
             l2Height, sequencer, AstriaMismatch.RollupAbsent, e.astriaHeight, e.rollupTxsRoot, AstriaMerkle.EMPTY_ROOT
         );
@@ -342,13 +354,14 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         RollupLeaf calldata presence,
         EntryProof[] calldata bracket
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
+        address sequencer = record.proposer;
         if (astriaHeight < r.astriaStart || astriaHeight >= r.astriaEnd) {
             revert Astria__OutsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
         }
-        _checkPresent(astriaHeight, _astriaHeader(astriaHeight).rollupTransactionsRoot, presence);
-        _checkBracket(l2Height, r, astriaHeight, bracket);
+        bytes32 root = _astriaHeader(astriaHeight).rollupTransactionsRoot;
+        AstriaEvidenceLib.checkPresent(root, _rollupId, astriaHeight, presence);
+        AstriaEvidenceLib.checkNoEntry(l2Height, r.entriesRoot, r.entryCount, astriaHeight, bracket);
         emit AstriaMismatchProven(
             l2Height, sequencer, AstriaMismatch.SkippedBlock, astriaHeight, bytes32(0), presence.txsRoot
         );
@@ -362,14 +375,11 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaTx calldata astriaTx,
         uint256 treeSize
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
+        address sequencer = record.proposer;
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
-        _checkAstriaTx(e, astriaTx, treeSize);
-        if (AstriaMerkle.isLeafOfShape(astriaTx.index, treeSize, e.txCount)) {
-            revert Astria__CountConsistent(e.astriaHeight, astriaTx.index, e.txCount);
-        }
+        AstriaEvidenceLib.checkCountMismatch(e, astriaTx, treeSize);
         emit AstriaMismatchProven(
             l2Height,
             sequencer,
@@ -389,19 +399,19 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaTx calldata astriaTx,
         L2Tx calldata l2Tx
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
+        address sequencer = record.proposer;
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
-        _checkRollupLeaf(root, e.astriaHeight, leaf);
+        AstriaEvidenceLib.checkRollupLeaf(root, _rollupId, e.astriaHeight, leaf);
         if (leaf.txsRoot != e.rollupTxsRoot) {
             revert Astria__EntryRootMismatch(e.astriaHeight, e.rollupTxsRoot, leaf.txsRoot);
         }
-        _checkAstriaTx(e, astriaTx, e.txCount);
+        AstriaEvidenceLib.checkAstriaTx(e, astriaTx, e.txCount);
         uint256 position = uint256(e.offset) + astriaTx.index;
         bytes32 expected = keccak256(astriaTx.data);
-        bytes32 actual = _l2TxAt(l2Height, s.record.blockHash, position, l2Tx);
+        bytes32 actual = AstriaEvidenceLib.l2TxAt(l2Height, record.blockHash, position, l2Tx);
         if (actual == expected) {
             revert Astria__TxMatches(l2Height, position, actual);
         }
@@ -414,7 +424,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         IFernetRollup.HeightState memory s = _winnerState(l2Height);
         address sequencer = s.record.proposer;
         _checkSlashable(sequencer, l2Height, s);
-        if (_bindings[l2Height].posted) {
+        if (_bindings[l2Height].roundStart != 0) {
             revert Astria__BindingWasPosted(l2Height);
         }
         uint256 closedAt = s.revealDeadline;
@@ -436,8 +446,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
+        address sequencer = record.proposer;
         // The range starts at the cursor (checked at posting): a block before it was consumed earlier.
         if (astriaHeight < r.astriaStart) {
             revert Astria__AlreadyConsumed(astriaHeight, r.astriaStart);
@@ -448,11 +458,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
         // Rule (b) is judged against the round start, a time the sequencer knew when it built the block,
         // never against the proposal's L1 inclusion time, which it does not control.
-        uint256 roundStart = s.roundStart;
-        if (uint256(header.time) + _astriaMargin > roundStart) {
-            revert Astria__NotYetRequired(astriaHeight, header.time, roundStart);
-        }
-        _checkPresent(astriaHeight, header.rollupTransactionsRoot, presence);
+        AstriaEvidenceLib.checkRequired(astriaHeight, header.time, _astriaMargin, r.roundStart);
+        AstriaEvidenceLib.checkPresent(header.rollupTransactionsRoot, _rollupId, astriaHeight, presence);
         emit RangeOmissionProven(l2Height, sequencer, astriaHeight, r.astriaStart, r.astriaEnd);
         _slash(sequencer, l2Height, Offence.RangeOmission);
     }
@@ -497,14 +504,14 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IAstriaSlasher
     function isInForce(address sequencer, uint256 l2Height) external view override returns (bool) {
-        return _inForce(sequencer, l2Height, _rollup.seedKnownAt(l2Height));
+        return _inForce(sequencer, l2Height, _rollup.getHeightState(l2Height).seedKnownAt);
     }
 
     /// @inheritdoc IAstriaSlasher
     function bindingAt(uint256 l2Height) external view override returns (BindingRecord memory) {
         StoredBinding storage r = _bindings[l2Height];
         return BindingRecord({
-            posted: r.posted,
+            posted: r.roundStart != 0,
             slashed: r.slashed,
             astriaStart: r.astriaStart,
             astriaEnd: r.astriaEnd,
@@ -556,10 +563,11 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     function _checkPostable(Binding calldata binding, bytes calldata signature)
         private
         view
-        returns (address sequencer, bytes32 digest)
+        returns (address sequencer, bytes32 digest, uint256 roundStart)
     {
         uint256 height = binding.l2Height;
         IFernetRollup.HeightState memory s = _rollup.getHeightState(height);
+        roundStart = s.roundStart;
         if (s.phase == IFernetRollup.Phase.Finalized) {
             revert Astria__HeightFinalized(height);
         }
@@ -578,7 +586,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (!_inForce(sequencer, height, s.seedKnownAt)) {
             revert Astria__NotInForce(sequencer, height);
         }
-        if (_bindings[height].posted) {
+        if (_bindings[height].roundStart != 0) {
             revert Astria__BindingAlreadyPosted(height);
         }
     }
@@ -637,18 +645,30 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The posted binding of `l2Height` and the height's state; its winner (the signer) is slashable.
+    /**
+     * @dev The posted binding of `l2Height` and the height's record; its winner (the signer, checked at
+     *      posting) is slashable: not slashed for the height yet, and still in force for it (judged with
+     *      the seed time stored at posting).
+     */
     function _postedBinding(uint256 l2Height)
         private
         view
-        returns (StoredBinding storage r, IFernetRollup.HeightState memory s)
+        returns (StoredBinding storage r, IFernetRollup.BlockRecord memory record)
     {
         r = _bindings[l2Height];
-        if (!r.posted) {
+        if (r.roundStart == 0) {
             revert Astria__BindingNotPosted(l2Height);
         }
-        s = _rollup.getHeightState(l2Height);
-        _checkSlashable(s.record.proposer, l2Height, s);
+        record = _rollup.getBlock(l2Height);
+        if (r.slashed) {
+            revert Astria__AlreadySlashed(record.proposer, l2Height);
+        }
+        // In force for a posted binding: it was at posting (leader known no later than the round start),
+        // and any opt-in since takes effect after the posting, so after the round start: judging with the
+        // round start in place of the seed time gives the same answer.
+        if (!_inForce(record.proposer, l2Height, r.roundStart)) {
+            revert Astria__NotInForce(record.proposer, l2Height);
+        }
     }
 
     /**
@@ -690,128 +710,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
 
     /// @dev Reverts unless `proof` shows its entry at its index of the posted binding `r`.
     function _checkEntry(uint256 l2Height, StoredBinding storage r, EntryProof calldata proof) private view {
-        bytes32 leaf = AstriaBindingLib.entryHash(proof.entry);
-        if (!TxMerkle.verify(r.entriesRoot, leaf, proof.index, r.entryCount, proof.proof)) {
-            revert Astria__InvalidEntryProof(l2Height, proof.index);
-        }
-    }
-
-    /// @dev Reverts unless `leaf` is this rollup's leaf of the Astria root `root`.
-    function _checkRollupLeaf(bytes32 root, uint64 astriaHeight, RollupLeaf calldata leaf) private view {
-        if (leaf.rollupId != _rollupId) {
-            revert Astria__WrongRollupId(_rollupId, leaf.rollupId);
-        }
-        _verifyRollupLeaf(root, astriaHeight, leaf);
-    }
-
-    /// @dev Reverts unless `leaf` is this rollup's leaf of `root` and carries txs.
-    function _checkPresent(uint64 astriaHeight, bytes32 root, RollupLeaf calldata leaf) private view {
-        _checkRollupLeaf(root, astriaHeight, leaf);
-        if (leaf.txsRoot == AstriaMerkle.EMPTY_ROOT) {
-            revert Astria__RollupHasNoTxs(astriaHeight);
-        }
-    }
-
-    /// @dev Reverts unless `leaf` (any rollup) is a leaf of `root` at its claimed position.
-    function _verifyRollupLeaf(bytes32 root, uint64 astriaHeight, RollupLeaf calldata leaf) private pure {
-        bytes32 hash = AstriaMerkle.rollupLeafHash(leaf.rollupId, leaf.txsRoot);
-        if (!AstriaMerkle.verify(root, hash, leaf.index, leaf.treeSize, leaf.proof)) {
-            revert Astria__InvalidRollupProof(astriaHeight);
-        }
-    }
-
-    /**
-     * @dev Reverts unless `neighbours` prove this rollup absent from the sorted rollup tree `root`: no
-     *      leaves at all, the first leaf above the id, the last leaf below it, or two adjacent leaves
-     *      around it (same claimed size, consecutive indices).
-     */
-    function _checkAbsent(uint64 astriaHeight, bytes32 root, RollupLeaf[] calldata neighbours) private view {
-        for (uint256 i = 0; i < neighbours.length; ++i) {
-            _verifyRollupLeaf(root, astriaHeight, neighbours[i]);
-            if (neighbours[i].rollupId == _rollupId) {
-                revert Astria__RollupPresent(astriaHeight);
-            }
-        }
-        bool proven;
-        if (neighbours.length == 0) {
-            proven = root == AstriaMerkle.EMPTY_ROOT;
-        } else if (neighbours.length == 1) {
-            RollupLeaf calldata n = neighbours[0];
-            proven = (n.index == 0 && n.rollupId > _rollupId) || (n.index + 1 == n.treeSize && n.rollupId < _rollupId);
-        } else if (neighbours.length == 2) {
-            RollupLeaf calldata below = neighbours[0];
-            RollupLeaf calldata above = neighbours[1];
-            proven = below.treeSize == above.treeSize && above.index == below.index + 1 && below.rollupId < _rollupId
-                && _rollupId < above.rollupId;
-        }
-        if (!proven) {
-            revert Astria__AbsenceNotProven(astriaHeight);
-        }
-    }
-
-    /**
-     * @dev Reverts unless `bracket` shows that the posted binding `r` has no entry at `astriaHeight`:
-     *      no entries at all, the first entry above it, the last entry below it, or two adjacent entries
-     *      around it. Entries are ascending (checked at posting), so that is a proof of absence.
-     */
-    function _checkBracket(
-        uint256 l2Height,
-        StoredBinding storage r,
-        uint64 astriaHeight,
-        EntryProof[] calldata bracket
-    ) private view {
-        for (uint256 i = 0; i < bracket.length; ++i) {
-            _checkEntry(l2Height, r, bracket[i]);
-            if (bracket[i].entry.astriaHeight == astriaHeight) {
-                revert Astria__EntryExists(astriaHeight, bracket[i].index);
-            }
-        }
-        bool proven;
-        if (bracket.length == 0) {
-            proven = r.entryCount == 0;
-        } else if (bracket.length == 1) {
-            EntryProof calldata e = bracket[0];
-            proven = (e.index == 0 && e.entry.astriaHeight > astriaHeight)
-                || (e.index + 1 == r.entryCount && e.entry.astriaHeight < astriaHeight);
-        } else if (bracket.length == 2) {
-            EntryProof calldata below = bracket[0];
-            EntryProof calldata above = bracket[1];
-            proven = above.index == below.index + 1 && below.entry.astriaHeight < astriaHeight
-                && astriaHeight < above.entry.astriaHeight;
-        }
-        if (!proven) {
-            revert Astria__NotBracketed(astriaHeight);
-        }
-    }
-
-    /// @dev Reverts unless `astriaTx` is leaf `index` of a tree of `treeSize` leaves with the entry's root.
-    function _checkAstriaTx(Entry calldata e, AstriaTx calldata astriaTx, uint256 treeSize) private pure {
-        bytes32 leaf = AstriaMerkle.leafHash(astriaTx.data);
-        if (!AstriaMerkle.verify(e.rollupTxsRoot, leaf, astriaTx.index, treeSize, astriaTx.proof)) {
-            revert Astria__InvalidAstriaTxProof(e.astriaHeight, astriaTx.index);
-        }
-    }
-
-    /**
-     * @dev The leaf at `position` of the block won at `l2Height` (zero if the block has fewer txs),
-     *      read through its header, which must hash to the won proposal.
-     */
-    function _l2TxAt(uint256 l2Height, bytes32 won, uint256 position, L2Tx calldata l2Tx)
-        private
-        pure
-        returns (bytes32)
-    {
-        bytes32 hash = FernetLib.blockHash(l2Tx.header);
-        if (hash != won) {
-            revert Astria__HeaderMismatch(l2Height, won, hash);
-        }
-        if (position >= l2Tx.header.txCount) {
-            return bytes32(0);
-        }
-        if (!TxMerkle.verify(l2Tx.header.txsRoot, l2Tx.txHash, position, l2Tx.header.txCount, l2Tx.proof)) {
-            revert Astria__InvalidL2TxProof(l2Height, position);
-        }
-        return l2Tx.txHash;
+        AstriaEvidenceLib.checkEntry(l2Height, r.entriesRoot, r.entryCount, proof);
     }
 
     function _requireNonZero(string memory name, uint256 value) private pure {

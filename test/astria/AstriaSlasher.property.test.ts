@@ -5,7 +5,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { LOCAL } from "../../sdk/src/config";
 import { SLASHER, TOKEN, backupRound, deployWorld, finalizeRound, load, type World } from "./helpers/world";
 
-/** `IFernetRollup.Phase.Backup`. */
+/** `IFernetRollup.Phase.Proposal` and `IFernetRollup.Phase.Backup`. */
+const PROPOSAL = 1n;
 const BACKUP = 5n;
 
 /** What the reference model knows of one sequencer's bond. */
@@ -47,6 +48,12 @@ async function started() {
   await finalizeRound(w, w.seqA, 1n);
   await finalizeRound(w, w.seqB, 2n);
   return w;
+}
+
+/** Whether a proposal for the pending `height` sent now would miss its proposal phase. */
+async function proposalPhasePassed(w: World, height: bigint): Promise<boolean> {
+  const s = await w.rollup.getHeightState(height);
+  return s.phase === BACKUP || (s.phase === PROPOSAL && s.proposalDeadline <= BigInt(await time.latest()) + 1n);
 }
 
 /** Whether the model says `b` binds `height` (whose leader became known at `seedKnownAt`). */
@@ -124,8 +131,9 @@ async function step(w: World, model: ModelBond[], action: Action): Promise<void>
     case "round": {
       // The winner proposes, nobody posts a binding: a missing binding wherever the commitment binds.
       // A height whose proposal phase passed while waiting is filled with a backup block first.
+      // (A proposal phase that ends with the next L1 block counts as passed: the proposal would land late.)
       let height = (await w.rollup.tip()) + 1n;
-      while ((await w.rollup.getHeightState(height)).phase === BACKUP) {
+      while (await proposalPhasePassed(w, height)) {
         await backupRound(w, height);
         height += 1n;
       }
