@@ -32,7 +32,7 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  *                            the range starts at the cursor and ends within what the light client finalized
  *   requestUnbond()          locks the commitment through tip + lookahead (every height already led)
  *   withdraw(to)             once that height is finalized and unbondDelay (the evidence window) passed
- *   prove*(...)              the six evidence types of IAstriaSlasher.Offence; each slashes `penalty`
+ *   prove*(...)              the seven evidence types of IAstriaSlasher.Offence; each slashes `penalty`
  *
  * In force: a commitment binds height h if the bond is non-zero, took effect no later than the moment
  * h's leader became known (seedKnownAt), and is not unbonding past h. Users read it before routing
@@ -290,7 +290,9 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (signerA != signerB) {
             revert Astria__SignerMismatch(signerA, signerB);
         }
-        _checkSlashable(signerA, height, _winnerState(height));
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(height);
+        _requireWinnerKnown(height, s.phase);
+        _checkSlashable(signerA, height, s);
         emit DoubleBindingProven(height, signerA, digestA, digestB);
         _slash(signerA, height, Offence.DoubleBinding);
     }
@@ -299,7 +301,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     function proveWrongBlockHash(Binding calldata binding, bytes calldata signature) external override nonReentrant {
         uint256 height = binding.l2Height;
         address signer = ECDSA.recoverCalldata(_hashTypedDataV4(AstriaBindingLib.bindingHash(binding)), signature);
-        IFernetRollup.HeightState memory s = _winnerState(height);
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(height);
+        _requireWinnerKnown(height, s.phase);
         _checkSlashable(signer, height, s);
         if (binding.blockHash == s.record.blockHash) {
             revert Astria__BlockHashMatches(height, binding.blockHash);
@@ -314,8 +317,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
-        address sequencer = record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
@@ -335,8 +337,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
-        address sequencer = record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
@@ -354,8 +355,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         RollupLeaf calldata presence,
         EntryProof[] calldata bracket
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
-        address sequencer = record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         if (astriaHeight < r.astriaStart || astriaHeight >= r.astriaEnd) {
             revert Astria__OutsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
         }
@@ -375,8 +375,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaTx calldata astriaTx,
         uint256 treeSize
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
-        address sequencer = record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         AstriaEvidenceLib.checkCountMismatch(e, astriaTx, treeSize);
@@ -399,8 +398,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaTx calldata astriaTx,
         L2Tx calldata l2Tx
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
-        address sequencer = record.proposer;
+        (StoredBinding storage r, address sequencer, bytes32 won) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
@@ -411,7 +409,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaEvidenceLib.checkAstriaTx(e, astriaTx, e.txCount);
         uint256 position = uint256(e.offset) + astriaTx.index;
         bytes32 expected = keccak256(astriaTx.data);
-        bytes32 actual = AstriaEvidenceLib.l2TxAt(l2Height, record.blockHash, position, l2Tx);
+        bytes32 actual = AstriaEvidenceLib.l2TxAt(l2Height, won, position, l2Tx);
         if (actual == expected) {
             revert Astria__TxMatches(l2Height, position, actual);
         }
@@ -421,7 +419,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IAstriaSlasher
     function proveMissingBinding(uint256 l2Height) external override nonReentrant {
-        IFernetRollup.HeightState memory s = _winnerState(l2Height);
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(l2Height);
+        _requireWinnerKnown(l2Height, s.phase);
         address sequencer = s.record.proposer;
         _checkSlashable(sequencer, l2Height, s);
         if (_bindings[l2Height].roundStart != 0) {
@@ -446,8 +445,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.BlockRecord memory record) = _postedBinding(l2Height);
-        address sequencer = record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         // The range starts at the cursor (checked at posting): a block before it was consumed earlier.
         if (astriaHeight < r.astriaStart) {
             revert Astria__AlreadyConsumed(astriaHeight, r.astriaStart);
@@ -462,6 +460,16 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaEvidenceLib.checkPresent(header.rollupTransactionsRoot, _rollupId, astriaHeight, presence);
         emit RangeOmissionProven(l2Height, sequencer, astriaHeight, r.astriaStart, r.astriaEnd);
         _slash(sequencer, l2Height, Offence.RangeOmission);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveAbandonedHeight(uint256 l2Height) external override nonReentrant {
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(l2Height);
+        address sequencer = s.record.proposer;
+        _checkSlashable(sequencer, l2Height, s);
+        AstriaEvidenceLib.checkAbandoned(l2Height, s.record);
+        emit AbandonedHeightProven(l2Height, sequencer, s.record.prover, s.record.revealed);
+        _slash(sequencer, l2Height, Offence.AbandonedHeight);
     }
 
     // =============================================================================================
@@ -623,11 +631,10 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         return consumed ? r.astriaEnd : r.astriaStart;
     }
 
-    /// @dev The height's state, once its winner is settled (the proposal phase is over).
-    function _winnerState(uint256 l2Height) private view returns (IFernetRollup.HeightState memory s) {
-        s = _rollup.getHeightState(l2Height);
-        if (s.phase == IFernetRollup.Phase.NotStarted || s.phase == IFernetRollup.Phase.Proposal) {
-            revert Astria__WinnerNotKnown(l2Height, s.phase);
+    /// @dev Reverts unless the winner of `l2Height` is settled (its proposal phase is over).
+    function _requireWinnerKnown(uint256 l2Height, IFernetRollup.Phase phase) private pure {
+        if (phase == IFernetRollup.Phase.NotStarted || phase == IFernetRollup.Phase.Proposal) {
+            revert Astria__WinnerNotKnown(l2Height, phase);
         }
     }
 
@@ -646,28 +653,29 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     }
 
     /**
-     * @dev The posted binding of `l2Height` and the height's record; its winner (the signer, checked at
-     *      posting) is slashable: not slashed for the height yet, and still in force for it (judged with
-     *      the seed time stored at posting).
+     * @dev The posted binding of `l2Height`, its winner `sequencer` (the signer, checked at posting) and the
+     *      won block `won`; reverts unless the winner is slashable: not slashed for the height yet, and
+     *      still in force. In force for a posted binding is judged with the round start in place of the
+     *      seed time: the commitment was in force at posting (the rollup fixes a height's seed before its
+     *      round starts), and any opt-in since takes effect after the posting, so after the round start.
      */
     function _postedBinding(uint256 l2Height)
         private
         view
-        returns (StoredBinding storage r, IFernetRollup.BlockRecord memory record)
+        returns (StoredBinding storage r, address sequencer, bytes32 won)
     {
         r = _bindings[l2Height];
         if (r.roundStart == 0) {
             revert Astria__BindingNotPosted(l2Height);
         }
-        record = _rollup.getBlock(l2Height);
+        IFernetRollup.BlockRecord memory record = _rollup.getBlock(l2Height);
+        sequencer = record.proposer;
+        won = record.blockHash;
         if (r.slashed) {
-            revert Astria__AlreadySlashed(record.proposer, l2Height);
+            revert Astria__AlreadySlashed(sequencer, l2Height);
         }
-        // In force for a posted binding: it was at posting (leader known no later than the round start),
-        // and any opt-in since takes effect after the posting, so after the round start: judging with the
-        // round start in place of the seed time gives the same answer.
-        if (!_inForce(record.proposer, l2Height, r.roundStart)) {
-            revert Astria__NotInForce(record.proposer, l2Height);
+        if (!_inForce(sequencer, l2Height, r.roundStart)) {
+            revert Astria__NotInForce(sequencer, l2Height);
         }
     }
 

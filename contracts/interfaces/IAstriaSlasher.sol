@@ -117,7 +117,7 @@ interface IAstriaSlasher {
         bytes32 entriesRoot;
     }
 
-    /// @notice The six evidence types.
+    /// @notice The seven evidence types.
     enum Offence {
         /// Two different bindings signed for one height.
         DoubleBinding,
@@ -130,7 +130,9 @@ interface IAstriaSlasher {
         /// A won height without a posted binding once the window closed.
         MissingBinding,
         /// A range that ends before an Astria block with rollup txs final `astriaMargin` before the round start.
-        RangeOmission
+        RangeOmission,
+        /// A won height that ended in backup through the winner's own miss (no commitment, or no reveal).
+        AbandonedHeight
     }
 
     /// @notice What an `AstriaMismatch` proved.
@@ -209,6 +211,11 @@ interface IAstriaSlasher {
     event RangeOmissionProven(
         uint256 indexed l2Height, address indexed sequencer, uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd
     );
+    /**
+     * @notice `sequencer` won `l2Height` and let it end in backup through its own miss: no prover commitment
+     *         (`prover` zero) or no reveal (`revealed` false).
+     */
+    event AbandonedHeightProven(uint256 indexed l2Height, address indexed sequencer, address prover, bool revealed);
     /// @notice `sequencer` lost `amount` for `offence` at `l2Height`: `bounty` to `reporter`, `burned` away.
     event Slashed(
         uint256 indexed l2Height,
@@ -339,6 +346,11 @@ interface IAstriaSlasher {
     error Astria__BindingWasPosted(uint256 l2Height);
     /// @notice The binding window of `l2Height` is still open until `closesAt`.
     error Astria__BindingWindowOpen(uint256 l2Height, uint256 closesAt);
+    /// @notice `l2Height` did not end in backup: it is `finalization` (None while it is pending).
+    error Astria__NotEndedInBackup(uint256 l2Height, IFernetRollup.Finalization finalization);
+    /// @notice `l2Height` ended in backup because its committed `prover` withheld the proof after the reveal:
+    ///         not the winner's miss (its range was not consumed; the next bound range starts at it).
+    error Astria__ProverMissedProof(uint256 l2Height, address prover);
     /// @notice Astria block `astriaHeight` (time `astriaTime`) was not `astriaMargin` older than the round
     ///         start `roundStart` of the height, so the range did not have to reach it.
     error Astria__NotYetRequired(uint64 astriaHeight, uint64 astriaTime, uint256 roundStart);
@@ -491,6 +503,19 @@ interface IAstriaSlasher {
      * @param presence This rollup's leaf in that block (with a non-empty txs root), with proof.
      */
     function proveRangeOmission(uint256 l2Height, uint64 astriaHeight, RollupLeaf calldata presence) external;
+
+    /**
+     * @notice Evidence 7: the in-force winner of `l2Height` let the height end in backup through its own
+     *         miss: the rollup's record shows `finalization == Backup` with a proposer, and either no prover
+     *         commitment (the winner signed no quote; it can always prove its own block) or a commitment
+     *         without a reveal. Otherwise the winner could cancel its promise for free: every other offence
+     *         is judged against its proposal, never against the backup block that landed. From on-chain
+     *         facts alone; posted binding or not. A height that ended in backup because the committed
+     *         prover withheld its proof after the reveal is not the winner's miss
+     *         (`Astria__ProverMissedProof`).
+     * @param l2Height The height.
+     */
+    function proveAbandonedHeight(uint256 l2Height) external;
 
     // ------------------------------------------------------------------ views
 

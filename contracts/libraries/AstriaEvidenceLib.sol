@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IAstriaSlasher} from "../interfaces/IAstriaSlasher.sol";
+import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
 import {AstriaBindingLib} from "./AstriaBindingLib.sol";
 import {AstriaMerkle} from "./AstriaMerkle.sol";
 import {TxMerkle} from "./TxMerkle.sol";
@@ -229,6 +230,22 @@ library AstriaEvidenceLib {
     }
 
     // ------------------------------------------------------------------ ranges and rounds
+
+    /**
+     * @notice Reverts unless the rollup's record of `l2Height` shows a height that ended in backup through
+     *         its winner's own miss: finalized as Backup, and no prover commitment or no reveal. (A
+     *         commitment with a reveal means the committed prover withheld the proof: not the winner's miss.)
+     * @param l2Height The height.
+     * @param record The rollup's record of it (`IFernetRollup.getBlock`).
+     */
+    function checkAbandoned(uint256 l2Height, IFernetRollup.BlockRecord memory record) internal pure {
+        if (record.finalization != IFernetRollup.Finalization.Backup) {
+            revert IAstriaSlasher.Astria__NotEndedInBackup(l2Height, record.finalization);
+        }
+        if (record.prover != address(0) && record.revealed) {
+            revert IAstriaSlasher.Astria__ProverMissedProof(l2Height, record.prover);
+        }
+    }
 
     /**
      * @notice Reverts unless rule (b) required Astria block `astriaHeight` (time `astriaTime`) in the range

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IAstriaSlasher} from "../interfaces/IAstriaSlasher.sol";
+import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
 import {AstriaEvidenceLib} from "../libraries/AstriaEvidenceLib.sol";
 
 /**
@@ -73,6 +74,11 @@ contract AstriaEvidenceHarness {
         returns (bytes32)
     {
         return AstriaEvidenceLib.l2TxAt(l2Height, won, position, l2Tx);
+    }
+
+    /// @notice AstriaEvidenceLib.checkAbandoned.
+    function checkAbandoned(uint256 l2Height, IFernetRollup.BlockRecord memory record) external pure {
+        AstriaEvidenceLib.checkAbandoned(l2Height, record);
     }
 
     /// @notice AstriaEvidenceLib.checkRequired.

@@ -262,6 +262,47 @@ describe("AstriaEvidenceLib", () => {
     });
   });
 
+  describe("checkAbandoned (a height the winner let fall into backup)", () => {
+    enum Finalization {
+      None,
+      Proven,
+      Backup,
+    }
+    const PROVER = ethers.getAddress("0x" + "0b".repeat(20));
+
+    /** A `BlockRecord` with every field zero (built from the ABI, whatever fields it has) but `fields`. */
+    async function record(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const { harness } = await loadFixture(fixture);
+      const param = harness.interface.getFunction("checkAbandoned")!.inputs[1];
+      const zero = (type: string): unknown =>
+        type === "address" ? ethers.ZeroAddress : type === "bool" ? false : type.startsWith("bytes") ? ZeroHash : 0n;
+      return { ...Object.fromEntries(param.components!.map((c) => [c.name, zero(c.type)])), ...fields };
+    }
+
+    it("takes a backup height without commitment, or with a commitment but no reveal", async () => {
+      const { harness } = await loadFixture(fixture);
+      const proposer = "0x" + "0a".repeat(20);
+      await expect(harness.checkAbandoned(3n, await record({ proposer, finalization: Finalization.Backup }))).not.to.be
+        .reverted;
+      await expect(
+        harness.checkAbandoned(3n, await record({ proposer, prover: PROVER, finalization: Finalization.Backup })),
+      ).not.to.be.reverted;
+    });
+
+    it("refuses a height that did not end in backup, and one whose prover missed after the reveal", async () => {
+      const { harness, errors } = await loadFixture(fixture);
+      for (const finalization of [Finalization.None, Finalization.Proven]) {
+        await expect(harness.checkAbandoned(3n, await record({ finalization })))
+          .to.be.revertedWithCustomError(errors, "Astria__NotEndedInBackup")
+          .withArgs(3n, finalization);
+      }
+      const missed = await record({ prover: PROVER, revealed: true, finalization: Finalization.Backup });
+      await expect(harness.checkAbandoned(3n, missed))
+        .to.be.revertedWithCustomError(errors, "Astria__ProverMissedProof")
+        .withArgs(3n, PROVER);
+    });
+  });
+
   describe("checkRequired (rule b against the round start)", () => {
     it("requires a block exactly `margin` before the round start, and not one second later", async () => {
       const { harness, errors } = await loadFixture(fixture);

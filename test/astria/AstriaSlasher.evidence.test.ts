@@ -25,6 +25,7 @@ import {
   TOKEN,
   astriaBlock,
   backupRound,
+  commitProver,
   commitRevealProve,
   finalizeRound,
   load,
@@ -50,6 +51,7 @@ import {
   endsEarly,
   entryAt,
   fabricated,
+  hashesOf,
   honest,
   leafOf,
   otherLeaf,
@@ -79,6 +81,7 @@ enum Offence {
   TxMismatch,
   MissingBinding,
   RangeOmission,
+  AbandonedHeight,
 }
 enum Mismatch {
   RootMismatch,
@@ -117,6 +120,18 @@ const lateProposal = (astriaOffset: bigint) =>
     await commitRevealProve(w, H);
     return { w, t, header, txHashes: [...t.txHashes, OWN_TX], roundStart };
   };
+/** seqA won height 3 with an honest block and posted an honest binding of Astria [1, 9); nothing more yet. */
+const boundPending = () => scenario({ finalize: false });
+/** As {@link boundPending}, with seqB bonded too. */
+const boundPendingWithB = () => scenario({ finalize: false, world: { bondB: true } });
+/**
+ * The top-of-block of height 3 with Astria 3's first two txs swapped: what the winner's own backup
+ * block (sent from a second key it controls, `stranger`) carries instead of what it preconfirmed.
+ */
+function reordered(s: Scenario): string[] {
+  const [x, y, z] = hashesOf(txsOf(s.w, 3n));
+  return [...hashesOf(txsOf(s.w, 1n)), y, x, z, ...hashesOf(txsOf(s.w, 4n)), OWN_TX];
+}
 /** A range of `[start, end)` that takes no Astria txs. */
 const emptyTop = (start: bigint, end: bigint) => ({ astriaStart: start, astriaEnd: end, entries: [], txHashes: [] });
 
@@ -743,6 +758,98 @@ describe("AstriaSlasher: evidence", () => {
       await expect(s.w.slasher.proveRangeOmission(H, 5n, leafOf(s, 4n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
         .withArgs(5n);
+    });
+  });
+
+  describe("7. a height abandoned to backup", () => {
+    it("slashes a bound winner that cancels its promise through its own backup block (no commitment)", async () => {
+      const s = await load(boundPending);
+      const { w } = s;
+      // seqA signs no quote; once the commitment deadline passes it lands its own pre-proven backup block
+      // (from a second key) with the Astria txs it preconfirmed reordered.
+      await backupRound(w, H, { by: w.stranger, txHashes: reordered(s) });
+      const record = await w.rollup.getBlock(H);
+      expect([record.finalization, record.proposer, record.prover]).to.deep.equal([2n, w.seqA.address, ethers.ZeroAddress]);
+      // Judged against the proposal, the promise was kept: no other evidence reaches the block that landed.
+      const entry = entryAt(s, 3n);
+      await expect(
+        w.slasher.proveTxMismatch(H, entry, leafOf(s, 3n), astriaTxProof(w.astria.get(3n)!, ROLLUP_ID, 0), l2TxProof(s.header, s.txHashes, 2)),
+      ).to.be.revertedWithCustomError(w.slasher, "Astria__TxMatches");
+      const tx = w.slasher.connect(w.reporter).proveAbandonedHeight(H);
+      await expect(tx).to.emit(w.slasher, "AbandonedHeightProven").withArgs(H, w.seqA.address, ethers.ZeroAddress, false);
+      await expectSlashed(w, tx, Offence.AbandonedHeight);
+    });
+
+    it("slashes a bound winner that signed a quote but never revealed, whoever filled the height", async () => {
+      const { w } = await load(boundPending);
+      await commitProver(w, H);
+      await backupRound(w, H);
+      expect((await w.rollup.getBlock(H)).revealed).to.equal(false);
+      const tx = w.slasher.connect(w.reporter).proveAbandonedHeight(H);
+      await expect(tx).to.emit(w.slasher, "AbandonedHeightProven").withArgs(H, w.seqA.address, w.prover.address, false);
+      await expectSlashed(w, tx, Offence.AbandonedHeight);
+    });
+
+    it("slashes a bound winner that posted no binding either, once only", async () => {
+      const { w } = await load(unposted);
+      await backupRound(w, H);
+      await expectSlashed(w, w.slasher.connect(w.reporter).proveAbandonedHeight(H), Offence.AbandonedHeight);
+      await expect(w.slasher.proveMissingBinding(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+        .withArgs(w.seqA.address, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+        .withArgs(w.seqA.address, H);
+    });
+
+    it("does not slash the winner when its committed prover withholds the proof after the reveal; the cursor stays put", async () => {
+      const s = await load(boundPendingWithB);
+      const { w } = s;
+      await commitRevealProve(w, H, { prove: false });
+      await backupRound(w, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__ProverMissedProof")
+        .withArgs(H, w.prover.address);
+      expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(SLASHER.minimumBond);
+      // The range [1, 9) was not consumed: the next bound range must start at Astria 1 again.
+      expect(await w.slasher.expectedAstriaStart()).to.equal(1n);
+      expect(await w.slasher.isInForce(w.seqB.address, 4n)).to.equal(true);
+      await propose(w, w.seqB, 4n, [OWN_TX]);
+      await toProposalDeadline(w, 4n);
+      const skipping = await signedBinding(w, w.seqB, 4n, emptyTop(9n, 9n));
+      await expect(w.slasher.postBinding(skipping.binding, skipping.entries, skipping.signature))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__WrongAstriaStart")
+        .withArgs(1n, 9n);
+      // A range at the cursor that drops the preconfirmed txs is slashable by the existing evidence.
+      await postBinding(w, w.seqB, 4n, emptyTop(1n, 1n));
+      await commitRevealProve(w, 4n);
+      await expect(w.slasher.connect(w.reporter).proveRangeOmission(4n, 1n, leafOf(s, 1n)))
+        .to.emit(w.slasher, "Slashed")
+        .withArgs(4n, w.seqB.address, w.reporter.address, Offence.RangeOmission, PENALTY, BOUNTY, PENALTY - BOUNTY);
+    });
+
+    it("refuses a height finalized with its proposal, and a height still pending", async () => {
+      const { w } = await load(boundPending);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotEndedInBackup")
+        .withArgs(H, 0n); // None
+      await commitRevealProve(w, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotEndedInBackup")
+        .withArgs(H, 1n); // Proven
+    });
+
+    it("refuses a height nobody proposed, and a winner whose commitment was not in force", async () => {
+      const w = await load(astriaReady);
+      await backupRound(w, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotWinner")
+        .withArgs(H, ethers.ZeroAddress, ethers.ZeroAddress);
+      await propose(w, w.seqB, 4n, [OWN_TX]);
+      await backupRound(w, 4n);
+      await expect(w.slasher.proveAbandonedHeight(4n))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+        .withArgs(w.seqB.address, 4n);
     });
   });
 

@@ -205,12 +205,11 @@ async function signerOf(w: World, address: string): Promise<Signer> {
   return [w.seqA, w.seqB].find((s) => s.address === address) ?? (await ethers.getSigner(address));
 }
 
-/** Commits the prover, reveals and proves the winning proposal of the pending `height`. */
-export async function commitRevealProve(w: World, height: bigint, options: { prove?: boolean } = {}): Promise<void> {
+/** Commits `prover` to the winning proposal of the pending `height` with a quote its winner signs. */
+export async function commitProver(w: World, height: bigint): Promise<void> {
   await toProposalDeadline(w, height);
-  const winner = (await w.rollup.getBlock(height)).proposer;
-  const sequencer = await signerOf(w, winner);
-  const { header, data } = w.headers.get(height)!;
+  const sequencer = await signerOf(w, (await w.rollup.getBlock(height)).proposer);
+  const { header } = w.headers.get(height)!;
   const quote: Quote = {
     height,
     blockHash: blockHash(header),
@@ -221,7 +220,13 @@ export async function commitRevealProve(w: World, height: bigint, options: { pro
   };
   const signature = await signQuote(sequencer, quoteDomain(w.chainId, await w.rollup.getAddress()), quote);
   await w.rollup.connect(w.prover).commitProver(quote, signature);
-  await w.rollup.connect(sequencer).reveal(height, data);
+}
+
+/** Commits the prover, reveals and proves the winning proposal of the pending `height`. */
+export async function commitRevealProve(w: World, height: bigint, options: { prove?: boolean } = {}): Promise<void> {
+  await commitProver(w, height);
+  const sequencer = await signerOf(w, (await w.rollup.getBlock(height)).proposer);
+  await w.rollup.connect(sequencer).reveal(height, w.headers.get(height)!.data);
   if (options.prove ?? true) {
     await prove(w, height);
   }
@@ -241,26 +246,44 @@ export async function finalizeRound(w: World, sequencer: Signer, height: bigint,
   return header;
 }
 
+/** Options of {@link backupRound}. */
+export interface BackupOptions {
+  /** Who submits the backup block (default `stranger`). */
+  by?: Signer;
+  /** The backup block's txs (default none). */
+  txHashes?: string[];
+}
+
 /**
- * Lets the pending `height` fall into backup (no proposal, or a proposal nobody committed to), then
- * fills it with a backup block sent by `stranger`.
+ * Lets the pending `height` fall into backup at the first deadline it misses (no proposal, no
+ * commitment, no reveal or no proof), then fills it with a backup block (by `stranger` unless told).
  */
-export async function backupRound(w: World, height: bigint): Promise<void> {
+export async function backupRound(w: World, height: bigint, options: BackupOptions = {}): Promise<Header> {
   const s = await w.rollup.getHeightState(height);
-  const backupFrom = s.record.proposer === ethers.ZeroAddress ? s.proposalDeadline : s.commitmentDeadline;
+  const r = s.record;
+  const backupFrom =
+    r.proposer === ethers.ZeroAddress
+      ? s.proposalDeadline
+      : r.prover === ethers.ZeroAddress
+        ? s.commitmentDeadline
+        : !r.revealed
+          ? s.revealDeadline
+          : s.provingDeadline;
   if (backupFrom > BigInt(await time.latest())) {
     await time.increaseTo(backupFrom);
   }
+  const by = options.by ?? w.stranger;
   const data = ethers.hexlify(toUtf8Bytes(`backup ${height}`));
   const header = buildHeader({
     height,
     parentArchive: await w.rollup.archive(),
     archive: keccak256(toUtf8Bytes(`backup archive ${height}`)),
-    txHashes: [],
+    txHashes: options.txHashes ?? [],
     data,
   });
-  const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, w.stranger.address);
-  await w.rollup.connect(w.stranger).submitBackupBlock(header, data, mockProof(inputs));
+  const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, await by.getAddress());
+  await w.rollup.connect(by).submitBackupBlock(header, data, mockProof(inputs));
+  return header;
 }
 
 // -------------------------------------------------------------------------------- Astria chain
