@@ -10,6 +10,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IAstriaSlasher} from "../interfaces/IAstriaSlasher.sol";
 import {IAstriaLightClient} from "../interfaces/IAstriaLightClient.sol";
 import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
+import {ISequencerRegistry} from "../interfaces/ISequencerRegistry.sol";
 import {AstriaBindingLib} from "../libraries/AstriaBindingLib.sol";
 import {AstriaEvidenceLib} from "../libraries/AstriaEvidenceLib.sol";
 import {AstriaMerkle} from "../libraries/AstriaMerkle.sol";
@@ -121,7 +122,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     /**
      * @param config Rollup, light client, treasury, Astria rollup id and start height, bond sizes,
      *        bounty, delays and margin; each is validated (named error on a bad value). The bonding token
-     *        and the lookahead are the rollup's.
+     *        and the lookahead are the rollup's; the rollup's token must be its registry's.
      */
     constructor(Config memory config) EIP712("AstriaSlasher", "1") {
         if (config.rollup == address(0)) {
@@ -149,6 +150,10 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
             revert Astria__InvalidConfig("unbondDelay", config.unbondDelay);
         }
         IFernetRollup.Config memory rollupConfig = IFernetRollup(config.rollup).getConfig();
+        address registryToken = ISequencerRegistry(rollupConfig.registry).token();
+        if (rollupConfig.token != registryToken) {
+            revert Astria__TokenMismatch(rollupConfig.token, registryToken);
+        }
         _rollup = IFernetRollup(config.rollup);
         _lightClient = IAstriaLightClient(config.lightClient);
         _token = IERC20(rollupConfig.token);

@@ -233,6 +233,8 @@ interface IAstriaSlasher {
     error Astria__ZeroAddress(string name);
     /// @notice Configuration value `name` is out of range.
     error Astria__InvalidConfig(string name, uint256 value);
+    /// @notice The rollup bonds in `rollupToken` but its registry stakes `registryToken`: one token must back both.
+    error Astria__TokenMismatch(address rollupToken, address registryToken);
     /// @notice A bond of zero.
     error Astria__ZeroAmount();
     /// @notice Only the sequencer itself can opt in, or refill a bond slashed to zero (its consent to the obligations).

@@ -151,6 +151,24 @@ describe("AstriaSlasher: bonds", () => {
         .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
         .withArgs("minimumBond", 2n ** 128n);
     });
+
+    it("refuses a rollup whose token is not its registry's token", async () => {
+      const w = await load(unbonded);
+      const token = await w.token.getAddress();
+      const other = await w.registry.getAddress(); // any other address stands in for a second token
+      for (const [rollupToken, registryToken] of [
+        [token, other],
+        [other, token],
+      ]) {
+        const stub = await ethers.deployContract("AstriaRollupConfigStub", [rollupToken, registryToken]);
+        await expect(deploySlasher(w, { rollup: await stub.getAddress() }))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__TokenMismatch")
+          .withArgs(rollupToken, registryToken);
+      }
+      // The same stub with one token for both is accepted, and the slasher bonds in it.
+      const same = await ethers.deployContract("AstriaRollupConfigStub", [token, token]);
+      expect(await (await deploySlasher(w, { rollup: await same.getAddress() })).token()).to.equal(token);
+    });
   });
 
   describe("bond", () => {
