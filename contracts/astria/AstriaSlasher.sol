@@ -122,7 +122,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     /**
      * @param config Rollup, light client, treasury, Astria rollup id and start height, bond sizes,
      *        bounty, delays and margin; each is validated (named error on a bad value). The bonding token
-     *        and the lookahead are the rollup's; the rollup's token must be its registry's.
+     *        and the lookahead are the rollup's; the rollup's token must be its registry's; the Astria start
+     *        height must be one the light client can hold (at least its `firstHeight()`).
      */
     constructor(Config memory config) EIP712("AstriaSlasher", "1") {
         if (config.rollup == address(0)) {
@@ -148,6 +149,10 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         }
         if (config.unbondDelay > MAX_UNBOND_DELAY) {
             revert Astria__InvalidConfig("unbondDelay", config.unbondDelay);
+        }
+        uint64 firstHeight = IAstriaLightClient(config.lightClient).firstHeight();
+        if (config.astriaStartHeight < firstHeight) {
+            revert Astria__StartBeforeLightClient(config.astriaStartHeight, firstHeight);
         }
         IFernetRollup.Config memory rollupConfig = IFernetRollup(config.rollup).getConfig();
         address registryToken = ISequencerRegistry(rollupConfig.registry).token();

@@ -235,6 +235,9 @@ interface IAstriaSlasher {
     error Astria__InvalidConfig(string name, uint256 value);
     /// @notice The rollup bonds in `rollupToken` but its registry stakes `registryToken`: one token must back both.
     error Astria__TokenMismatch(address rollupToken, address registryToken);
+    /// @notice The cursor would start at `astriaStartHeight`, below `firstHeight`, the light client's first
+    ///         Astria height: heights there could never be relayed, so no evidence about them could be built.
+    error Astria__StartBeforeLightClient(uint64 astriaStartHeight, uint64 firstHeight);
     /// @notice A bond of zero.
     error Astria__ZeroAmount();
     /// @notice Only the sequencer itself can opt in, or refill a bond slashed to zero (its consent to the obligations).

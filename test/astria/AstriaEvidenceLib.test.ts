@@ -21,8 +21,12 @@ import {
 } from "../../sdk/src/astria";
 import { buildHeader } from "../../sdk/src/hashing";
 import { ASTRIA_CHAIN_ID, OTHER_ROLLUPS, ROLLUP_ID } from "./helpers/world";
+import type { AstriaEvidenceHarness } from "../../typechain-types";
 
 const [LOW, HIGH] = OTHER_ROLLUPS;
+
+/** The rollup's `BlockRecord`, as the harness takes it. */
+type BlockRecord = Parameters<AstriaEvidenceHarness["checkAbandoned"]>[1];
 
 async function fixture() {
   const harness = await ethers.deployContract("AstriaEvidenceHarness");
@@ -271,12 +275,12 @@ describe("AstriaEvidenceLib", () => {
     const PROVER = ethers.getAddress("0x" + "0b".repeat(20));
 
     /** A `BlockRecord` with every field zero (built from the ABI, whatever fields it has) but `fields`. */
-    async function record(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+    async function record(fields: Record<string, unknown>): Promise<BlockRecord> {
       const { harness } = await loadFixture(fixture);
       const param = harness.interface.getFunction("checkAbandoned")!.inputs[1];
       const zero = (type: string): unknown =>
         type === "address" ? ethers.ZeroAddress : type === "bool" ? false : type.startsWith("bytes") ? ZeroHash : 0n;
-      return { ...Object.fromEntries(param.components!.map((c) => [c.name, zero(c.type)])), ...fields };
+      return { ...Object.fromEntries(param.components!.map((c) => [c.name, zero(c.type)])), ...fields } as BlockRecord;
     }
 
     it("takes a backup height without commitment, or with a commitment but no reveal", async () => {

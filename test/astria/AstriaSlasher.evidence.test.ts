@@ -27,7 +27,9 @@ import {
   backupRound,
   commitProver,
   commitRevealProve,
+  deployWorld,
   finalizeRound,
+  handOver,
   load,
   postBinding,
   propose,
@@ -131,6 +133,24 @@ const boundPendingWithB = () => scenario({ finalize: false, world: { bondB: true
 function reordered(s: Scenario): string[] {
   const [x, y, z] = hashesOf(txsOf(s.w, 3n));
   return [...hashesOf(txsOf(s.w, 1n)), y, x, z, ...hashesOf(txsOf(s.w, 4n)), OWN_TX];
+}
+/**
+ * As {@link astriaReady}, but Astria 3 (3 rollup txs) is built and never relayed: Astria 1, 2 and 4-8 are
+ * final in the light client under the genesis set.
+ */
+async function astriaBlocksBeforeHandOver(): Promise<World> {
+  const w = await deployWorld();
+  const t0 = BigInt(await time.latest());
+  for (let h = 1n; h <= 8n; h++) {
+    const ours = h === 1n ? 2 : h === 3n ? 3 : h === 4n ? 1 : 0;
+    const block = astriaBlock(w, h, t0 + h, rollupTxs(`a${h}`, ours));
+    if (h !== 3n) {
+      await relay(w, block);
+    }
+  }
+  await finalizeRound(w, w.seqA, 1n);
+  await finalizeRound(w, w.seqA, 2n);
+  return w;
 }
 /** A range of `[start, end)` that takes no Astria txs. */
 const emptyTop = (start: bigint, end: bigint) => ({ astriaStart: start, astriaEnd: end, entries: [], txHashes: [] });
@@ -850,6 +870,32 @@ describe("AstriaSlasher: evidence", () => {
       await expect(w.slasher.proveAbandonedHeight(4n))
         .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
         .withArgs(w.seqB.address, 4n);
+    });
+  });
+
+  describe("Astria heights of a replaced validator set", () => {
+    it("stay provable after a hand-over relayed before their headers: a block skipped there is slashable", async () => {
+      const w = await load(astriaBlocksBeforeHandOver);
+      // seqA binds Astria [1, 9) leaving out block 3 (with rollup txs), whose header nobody relayed, and
+      // somebody relays the validator-set hand-over at Astria 20 before it.
+      const t = top(w, 1n, 9n);
+      const kept = t.entries.filter((e) => e.astriaHeight !== 3n);
+      const entries = kept.map((e, i) => ({ ...e, offset: i === 0 ? 0n : kept.slice(0, i).reduce((n, k) => n + k.txCount, 0n) }));
+      const txHashes = entries.flatMap((e) => hashesOf(txsOf(w, e.astriaHeight)));
+      await propose(w, w.seqA, H, txHashes);
+      await postBinding(w, w.seqA, H, { ...withEntries(t, entries), txHashes });
+      await commitRevealProve(w, H);
+      await handOver(w, 20n);
+      expect((await w.lightClient.findHeader(3n))[0]).to.equal(false);
+      // The watcher relays Astria 3 under the set that signed it, then proves the skip.
+      await relay(w, w.astria.get(3n)!, 0n);
+      const entryProofs = [0, 1].map((i) => entryProof(entries, i));
+      const presence = rollupLeafProof(w.astria.get(3n)!, ROLLUP_ID);
+      const tx = w.slasher.connect(w.reporter).proveSkippedBlock(H, 3n, presence, entryProofs);
+      await expect(tx)
+        .to.emit(w.slasher, "AstriaMismatchProven")
+        .withArgs(H, w.seqA.address, Mismatch.SkippedBlock, 3n, ZeroHash, presence.txsRoot);
+      await expectSlashed(w, tx, Offence.AstriaMismatch);
     });
   });
 

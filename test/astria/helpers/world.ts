@@ -22,6 +22,7 @@ import {
   signQuorum,
   topOfBlock,
   validatorSet,
+  validatorSetUpdateDigest,
   type AstriaBlock,
   type Binding,
   type Entry,
@@ -73,12 +74,21 @@ export interface World {
   prover: HardhatEthersSigner;
   reporter: HardhatEthersSigner;
   stranger: HardhatEthersSigner;
+  /** The genesis validator set (set 0) and its keys. */
   wallets: Wallet[];
   validators: Validator[];
+  /** Every validator set handed over to so far, by set id (0: the genesis set). */
+  sets: ValidatorKeys[];
   /** Astria blocks built so far, by height. */
   astria: Map<bigint, AstriaBlock>;
   /** Headers proposed so far, by L2 height (the latest proposal of each height). */
   headers: Map<bigint, { header: Header; txHashes: string[]; data: string }>;
+}
+
+/** A validator set with the keys of its validators. */
+export interface ValidatorKeys {
+  wallets: Wallet[];
+  validators: Validator[];
 }
 
 /** Options of {@link deployWorld}. */
@@ -153,6 +163,7 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
     stranger,
     wallets,
     validators,
+    sets: [{ wallets, validators }],
     astria: new Map(),
     headers: new Map(),
   };
@@ -307,10 +318,36 @@ export function astriaBlock(
   return block;
 }
 
-/** Relays `block`'s header to the light client, signed by a quorum of the current validators. */
-export async function relay(w: World, block: AstriaBlock): Promise<void> {
-  const signatures = signQuorum(w.wallets, w.validators, headerDigest(block.header));
-  await w.lightClient.submitHeader(block.header, w.validators, signatures);
+/**
+ * Relays `block`'s header to the light client, signed by a quorum of set `setId` (default: the set whose
+ * range holds the block's height here).
+ */
+export async function relay(w: World, block: AstriaBlock, setId?: bigint): Promise<void> {
+  const id = setId ?? (await setOf(w, block.header.height));
+  const { wallets, validators } = w.sets[Number(id)];
+  const signatures = signQuorum(wallets, validators, headerDigest(block.header, id));
+  await w.lightClient.submitHeader(block.header, id, validators, signatures);
+}
+
+/** The id of the set whose range holds Astria `height` in the light client. */
+async function setOf(w: World, height: bigint): Promise<bigint> {
+  for (let id = BigInt(w.sets.length - 1); id > 0n; id--) {
+    const [, activeFrom] = await w.lightClient.validatorSetAt(id);
+    if (height >= activeFrom) return id;
+  }
+  return 0n;
+}
+
+/** Hands the light client over to a new set of `count` validators from Astria `activeFrom` on. */
+export async function handOver(w: World, activeFrom: bigint, count = 4): Promise<ValidatorKeys> {
+  const current = w.sets[w.sets.length - 1];
+  const wallets = validatorWallets(count, `set-${w.sets.length}`);
+  const next = { wallets, validators: validatorSet(wallets.map((v) => ({ signer: v.address, votingPower: 10n }))) };
+  const digest = validatorSetUpdateDigest(ASTRIA_CHAIN_ID, BigInt(w.sets.length), activeFrom, next.validators);
+  const signatures = signQuorum(current.wallets, current.validators, digest);
+  await w.lightClient.updateValidatorSet(current.validators, next.validators, activeFrom, signatures);
+  w.sets.push(next);
+  return next;
 }
 
 /** Rollup txs (raw bytes) for tests: `count` distinct byte strings tagged by `tag`. */
