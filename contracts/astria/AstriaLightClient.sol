@@ -76,11 +76,12 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
 
     string private _chainId;
     bytes32 private immutable _chainIdHash;
-    uint64 private immutable _firstHeight;
 
-    /// @dev slot: current setId (64) | latestHeight (64)
+    /// @dev slot: current setId (64) | latestHeight (64) | firstHeight (64). The first height is never
+    ///      zero, so relaying a header never writes this slot from zero (2,900 gas rather than 20,000).
     uint64 private _setId;
     uint64 private _latestHeight;
+    uint64 private _firstHeight;
 
     mapping(uint64 setId => StoredSet) private _sets;
     mapping(uint64 height => StoredHeader) private _headers;

@@ -29,7 +29,9 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  * Flows:
  *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay: the
  *                            first bond, or any deposit onto a bond slashed to zero; else a top-up
- *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization;
+ *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization
+ *                            (the rollup finalizes no block before its commitment deadline, so at least
+ *                            [proposal deadline, commitment deadline) is always open);
  *                            the range starts at the cursor and ends within what the light client finalized
  *   requestUnbond()          locks the commitment through tip + lookahead (every height already led)
  *   withdraw(to)             once that height is finalized and unbondDelay (the evidence window) passed

@@ -31,7 +31,8 @@ import {IFernetRollup} from "./IFernetRollup.sol";
  *       knew when it built the block, unlike the proposal's L1 inclusion time, so an honest proposal
  *       that lands late is never slashable) (the first two are checked at posting, the last by evidence);
  *   (c) it signs one binding per height and posts it between the proposal deadline and the reveal
- *       deadline (and before the block is finalized).
+ *       deadline (and before the block is finalized; the rollup accepts no proof before the commitment
+ *       deadline, so at least `[proposalDeadline, commitmentDeadline)` is always open).
  */
 interface IAstriaSlasher {
     /// @notice The binding a bonded sequencer signs for one L2 block (EIP-712 `Binding`).
@@ -391,12 +392,13 @@ interface IAstriaSlasher {
 
     /**
      * @notice Posts the binding of the pending height, signed by its winner. Anyone may relay it.
-     * @dev Between the proposal deadline and the reveal deadline, before finalization; the winner's
-     *      commitment must be in force; `blockHash` must be the winning proposal; the range must start at
-     *      the cursor (`expectedAstriaStart()`) and end no later than one past the light client's
-     *      `latestHeight()` (an empty range always passes), so the sequencer relays the headers of its
-     *      range first; the entries must be ascending inside the range, non-empty, with offsets adding up
-     *      from zero, and hash to `entriesRoot`.
+     * @dev Between the proposal deadline and the reveal deadline, before finalization (never before the
+     *      commitment deadline: the rollup accepts no proof earlier, so that much of the window is always
+     *      open); the winner's commitment must be in force; `blockHash` must be the winning proposal; the
+     *      range must start at the cursor (`expectedAstriaStart()`) and end no later than one past the
+     *      light client's `latestHeight()` (an empty range always passes), so the sequencer relays the
+     *      headers of its range first; the entries must be ascending inside the range, non-empty, with
+     *      offsets adding up from zero, and hash to `entriesRoot`.
      * @param binding The binding.
      * @param entries All its entries (published in the event, so watchers can build evidence).
      * @param signature The winner's EIP-712 signature of `binding`.

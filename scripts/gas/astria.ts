@@ -23,6 +23,7 @@ import {
   ASTRIA_CHAIN_ID,
   ROLLUP_ID,
   SLASHER,
+  backupRound,
   deployWorld,
   finalizeRound,
   sign,
@@ -184,6 +185,11 @@ async function benchEvidence(sheet: GasSheet): Promise<void> {
 
   s = await endsEarly();
   await record("6 proveRangeOmission (ends early)", gasOf(s.w.slasher.proveRangeOmission(H, 4n, leafOf(s, 4n))));
+
+  // The winner signs no quote and the height ends in backup.
+  s = await scenario({ finalize: false });
+  await backupRound(s.w, H);
+  await record("7 proveAbandonedHeight (no commitment)", gasOf(s.w.slasher.proveAbandonedHeight(H)));
 }
 
 /** `npx hardhat run scripts/gas/astria.ts`: prints the Astria rows alone (the full report is `npm run gas`). */

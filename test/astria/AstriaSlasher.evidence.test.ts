@@ -152,6 +152,8 @@ async function astriaBlocksBeforeHandOver(): Promise<World> {
   await finalizeRound(w, w.seqA, 2n);
   return w;
 }
+/** The honest scenario with a penalty of the whole minimum bond. */
+const wholeBondPenalty = () => scenario({ world: { slasher: { penalty: SLASHER.minimumBond } } });
 /** A range of `[start, end)` that takes no Astria txs. */
 const emptyTop = (start: bigint, end: bigint) => ({ astriaStart: start, astriaEnd: end, entries: [], txHashes: [] });
 
@@ -348,6 +350,35 @@ describe("AstriaSlasher: evidence", () => {
         await expect(w.slasher.proveRootMismatch(H, entryProof(entries, entries.length - 1), leaf))
           .to.be.revertedWithCustomError(w.slasher, "Astria__UnknownAstriaHeight")
           .withArgs(12n);
+      });
+    });
+
+    describe("any evidence on a posted binding", () => {
+      it("refuses a replay once the height was slashed, whatever evidence slashed it", async () => {
+        const s = await load(wrongRoot);
+        const { w } = s;
+        await w.slasher.proveRootMismatch(H, entryAt(s, 3n), leafOf(s, 3n));
+        await expect(w.slasher.proveRootMismatch(H, entryAt(s, 3n), leafOf(s, 3n)))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+          .withArgs(w.seqA.address, H);
+        await expect(w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+          .withArgs(w.seqA.address, H);
+      });
+
+      it("refuses a posted binding whose winner's bond was emptied since (nothing left binds it)", async () => {
+        const s = await load(wholeBondPenalty);
+        const { w } = s;
+        // seqA also wins and binds height 4; then an offence at height 3 takes its whole bond.
+        const t = top(w, 9n, 10n);
+        await propose(w, w.seqA, 4n, [...t.txHashes, OWN_TX]);
+        await postBinding(w, w.seqA, 4n, t);
+        const other: Binding = { ...s.signed!.binding, blockHash: ZeroHash };
+        await w.slasher.proveWrongBlockHash(other, await sign(w, w.seqA, other));
+        expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(0n);
+        await expect(w.slasher.proveRangeOmission(4n, 9n, leafOf(s, 9n)))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+          .withArgs(w.seqA.address, 4n);
       });
     });
 
