@@ -13,6 +13,7 @@ import {
   entryProof,
   l2TxHash,
   l2TxProof,
+  requiredInRange,
   rollupLeafHash,
   rollupLeafProof,
   rollupTxsRoot,
@@ -314,6 +315,28 @@ describe("AstriaEvidenceLib", () => {
       await expect(harness.checkRequired(9n, 996n, 5n, 1_000n))
         .to.be.revertedWithCustomError(errors, "Astria__NotYetRequired")
         .withArgs(9n, 996n, 1_000n);
+    });
+
+    it("agrees with the SDK's requiredInRange on random times, margins and round starts", async () => {
+      const { harness } = await loadFixture(fixture);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.bigInt({ min: 0n, max: 2n ** 40n }),
+          fc.bigInt({ min: 0n, max: 60n }),
+          fc.bigInt({ min: -70n, max: 70n }),
+          async (roundStart, margin, offset) => {
+            const time = roundStart + offset < 0n ? 0n : roundStart + offset;
+            let required = true;
+            try {
+              await harness.checkRequired(9n, time, margin, roundStart);
+            } catch {
+              required = false;
+            }
+            expect(required).to.equal(requiredInRange(time, roundStart, margin));
+          },
+        ),
+        { numRuns: 40 },
+      );
     });
 
     it("does not overflow for the largest Astria time", async () => {
