@@ -49,6 +49,12 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  * earlier height is final), so the cursor is known from the proposal on, and posting refuses a range
  * that does not start at it. Posting also refuses a non-empty range that ends past the light client's
  * latest final height + 1, so no binding can move the cursor back, nor past what Astria finalized.
+ * Headers reach the light client in any order, so a range may cover heights without a header there yet:
+ * each is final on Astria and stays relayable for ever (the light client keeps every validator set with
+ * its height range, and `astriaStartHeight` is at least its `firstHeight()`, checked at construction), so
+ * evidence about it first relays its header. Rule (b) is judged against the height's round start.
+ * A bound winner whose height ends in backup through its own miss (no commitment, no reveal) is
+ * slashable (AbandonedHeight); a height that ends in backup through the prover's miss consumes nothing.
  *
  * Structure: the stateless checks live in libraries (AstriaBindingLib: hashing, shape of a binding, the
  * in-force rule; AstriaEvidenceLib: every evidence check); this contract reads the rollup, the light
