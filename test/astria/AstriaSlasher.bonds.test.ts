@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { LOCAL } from "../../sdk/src/config";
 import {
+  ASTRIA_CHAIN_ID,
   ROLLUP_ID,
   SLASHER,
   TOKEN,
@@ -150,6 +151,34 @@ describe("AstriaSlasher: bonds", () => {
       await expect(deploySlasher(w, { minimumBond: 2n ** 128n }))
         .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
         .withArgs("minimumBond", 2n ** 128n);
+    });
+
+    it("refuses an Astria start height below the light client's first height, and takes it at that height", async () => {
+      const w = await load(unbonded);
+      const client = await ethers.deployContract("AstriaLightClient", [ASTRIA_CHAIN_ID, w.validators, 5n]);
+      const lightClient = await client.getAddress();
+      await expect(deploySlasher(w, { lightClient, astriaStartHeight: 4n }))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__StartBeforeLightClient")
+        .withArgs(4n, 5n);
+      expect(await (await deploySlasher(w, { lightClient, astriaStartHeight: 5n })).expectedAstriaStart()).to.equal(5n);
+    });
+
+    it("refuses a rollup whose token is not its registry's token", async () => {
+      const w = await load(unbonded);
+      const token = await w.token.getAddress();
+      const other = await w.registry.getAddress(); // any other address stands in for a second token
+      for (const [rollupToken, registryToken] of [
+        [token, other],
+        [other, token],
+      ]) {
+        const stub = await ethers.deployContract("AstriaRollupConfigStub", [rollupToken, registryToken]);
+        await expect(deploySlasher(w, { rollup: await stub.getAddress() }))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__TokenMismatch")
+          .withArgs(rollupToken, registryToken);
+      }
+      // The same stub with one token for both is accepted, and the slasher bonds in it.
+      const same = await ethers.deployContract("AstriaRollupConfigStub", [token, token]);
+      expect(await (await deploySlasher(w, { rollup: await same.getAddress() })).token()).to.equal(token);
     });
   });
 
