@@ -73,7 +73,7 @@ export interface AstriaConfig {
   optInDelay: bigint;
   /** Evidence window (seconds) after the last locked height is finalized. */
   unbondDelay: bigint;
-  /** Astria blocks at least this many seconds older than a proposal must be in its range. */
+  /** Astria blocks final at least this many seconds before the round start must be in the range of its winning block. */
   astriaMargin: bigint;
 }
 

@@ -59,6 +59,7 @@ import {
   blockHash,
 } from "../../sdk/src";
 import { AstriaSlasher__factory } from "../../typechain-types";
+import { headerDigest } from "../../sdk/src/astria";
 import { load, TOKEN } from "../helpers/fixtures";
 import { deadlines, deployWorld, makeQuote, ranked, toRoundStart, type World } from "../helpers/rollup";
 import { honest } from "../astria/helpers/scenarios";
@@ -520,9 +521,12 @@ describe("SDK clients", () => {
       expect(await lc.hashValidatorSet(w.validators)).to.equal(set.setHash);
       expect(await lc.validatorSetUpdateDigest(w.validators, set.activeFromHeight + 100n)).to.match(/^0x/);
       const header = { chainId: "astria-local", height: latest + 1n, time: 1n, dataHash: ZeroHash, proposerAddress: "0x" + "00".repeat(20), rollupTransactionsRoot: ZeroHash };
-      expect(await lc.headerDigest(header)).to.match(/^0x/);
+      expect(await lc.headerDigest(header, set.setId)).to.equal(headerDigest(header, set.setId));
+      expect(await lc.firstHeight()).to.be.lessThanOrEqual(set.activeFromHeight);
+      expect((await lc.validatorSetAt(set.setId)).setHash).to.equal(set.setHash);
       const asReporter = new AstriaLightClientClient(w.lightClient.target as string, w.reporter);
-      expect(((await rejection(asReporter.submitHeader(header, w.validators, []))) as ContractRevertError).errorName).to.equal("AstriaLightClient__InsufficientVotingPower");
+      expect(((await rejection(asReporter.submitHeader(header, set.setId, w.validators, []))) as ContractRevertError).errorName).to.equal("AstriaLightClient__InsufficientVotingPower");
+      expect(((await rejection(asReporter.submitHeader(header, set.setId + 5n, w.validators, []))) as ContractRevertError).errorName).to.equal("AstriaLightClient__UnknownValidatorSet");
       expect(await rejection(asReporter.updateValidatorSet(w.validators, w.validators, set.activeFromHeight + 1n, []))).to.be.instanceOf(ContractRevertError);
       const fernet = await connect({ registry: w.registry.target as string, rollup: w.rollup.target as string, token: w.token.target as string, astriaSlasher: w.slasher.target as string, astriaLightClient: w.lightClient.target as string }, ethers.provider);
       const schedule = await leaderSchedule(fernet.rollup, fernet.registry, { slasher: fernet.astriaSlasher, lookahead: 1 });

@@ -308,6 +308,15 @@ export class AstriaSlasherClient {
     signerOf(this.runner, "proveRangeOmission");
     return sendWrite(this.contract.proveRangeOmission, [l2Height, astriaHeight, presence], "proveRangeOmission", options);
   }
+  /**
+   * Evidence 7: a bound winner whose height ended in backup through its own miss (no commitment, or no
+   * reveal) — its own backup block can't cancel its promise.
+   * @example `await slasher.proveAbandonedHeight(h)`
+   */
+  async proveAbandonedHeight(l2Height: bigint, options?: WriteOptions): Promise<ContractTransactionReceipt> {
+    signerOf(this.runner, "proveAbandonedHeight");
+    return sendWrite(this.contract.proveAbandonedHeight, [l2Height], "proveAbandonedHeight", options);
+  }
 }
 
 /**
@@ -316,7 +325,7 @@ export class AstriaSlasherClient {
  * @example
  * ```ts
  * const lc = new AstriaLightClientClient(address, signer);
- * await lc.submitHeader(header, validators, signQuorum(wallets, validators, headerDigest(header)));
+ * await lc.submitHeader(header, 0n, validators, signQuorum(wallets, validators, headerDigest(header, 0n)));
  * ```
  */
 export class AstriaLightClientClient {
@@ -352,9 +361,18 @@ export class AstriaLightClientClient {
     const [setId, setHash, activeFromHeight] = await decoded(() => this.contract.currentValidatorSet());
     return { setId, setHash, activeFromHeight };
   }
-  /** The digest validators sign for `header`, computed by the contract. @example `await lc.headerDigest(header)` */
-  async headerDigest(header: AstriaHeader): Promise<string> {
-    return decoded(() => this.contract.headerDigest(header));
+  /** The digest the validators of set `setId` sign for `header`, computed by the contract. @example `await lc.headerDigest(header, 0n)` */
+  async headerDigest(header: AstriaHeader, setId: bigint): Promise<string> {
+    return decoded(() => this.contract.headerDigest(header, setId));
+  }
+  /** The first Astria height the light client can ever hold (the genesis set's first height). @example `await lc.firstHeight()` */
+  async firstHeight(): Promise<bigint> {
+    return decoded(() => this.contract.firstHeight());
+  }
+  /** Hash and height range `[activeFrom, activeUntil)` of validator set `setId` (activeUntil is 2^64 − 1 while current). @example `await lc.validatorSetAt(0n)` */
+  async validatorSetAt(setId: bigint): Promise<{ setHash: string; activeFrom: bigint; activeUntil: bigint }> {
+    const [setHash, activeFrom, activeUntil] = await decoded(() => this.contract.validatorSetAt(setId));
+    return { setHash, activeFrom, activeUntil };
   }
   /** The digest the current set signs to hand over to `newValidators`. @example `await lc.validatorSetUpdateDigest(next, from)` */
   async validatorSetUpdateDigest(newValidators: readonly Validator[], activeFromHeight: bigint): Promise<string> {
@@ -366,12 +384,19 @@ export class AstriaLightClientClient {
   }
 
   /**
-   * Relays a header signed by more than 2/3 of the current set's voting power (simulated first).
-   * @example `await lc.submitHeader(header, validators, signatures)`
+   * Relays a header signed by more than 2/3 of the voting power of set `setId`, the set whose range
+   * holds its height (simulated first). Headers of retired sets stay relayable.
+   * @example `await lc.submitHeader(header, 0n, validators, signatures)`
    */
-  async submitHeader(header: AstriaHeader, validators: readonly Validator[], signatures: readonly ValidatorSignature[], options?: WriteOptions): Promise<ContractTransactionReceipt> {
+  async submitHeader(
+    header: AstriaHeader,
+    setId: bigint,
+    validators: readonly Validator[],
+    signatures: readonly ValidatorSignature[],
+    options?: WriteOptions,
+  ): Promise<ContractTransactionReceipt> {
     signerOf(this.runner, "submitHeader");
-    return sendWrite(this.contract.submitHeader, [header, [...validators], [...signatures]], "submitHeader", options);
+    return sendWrite(this.contract.submitHeader, [header, setId, [...validators], [...signatures]], "submitHeader", options);
   }
 
   /**
