@@ -245,6 +245,14 @@ async function main(): Promise<void> {
 
   let server: RedisServer | undefined;
   const processes: WorkerProcess[] = [];
+  // Interrupted (Ctrl-C): stop the worker processes and redis-server, remove its directory.
+  const interrupt = (): void => {
+    void Promise.all(processes.map((p) => p.stop("SIGKILL")))
+      .then(() => server?.stop())
+      .finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
   const speed: SpeedRow[] = [];
   const overhead: OverheadRow[] = [];
   const retry: SpeedRow[] = [];

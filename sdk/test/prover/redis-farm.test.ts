@@ -111,6 +111,8 @@ describe("Redis farm (BullMQ)", function () {
       for (const [, w] of perWorker) expect(w.busyMs).to.be.greaterThan(0);
       expect(stats.wallMs).to.be.greaterThan(0);
 
+      // Statuses are published about once a second (statusIntervalMs), not with every job.
+      await waitFor("the workers' statuses", async () => (await created.workers()).reduce((n, s) => n + s.jobs, 0) >= 8);
       const statuses = await created.workers();
       expect(statuses.map((s) => s.workerId)).to.deep.equal(["worker-a", "worker-b"]);
       expect(statuses.reduce((n, s) => n + s.jobs, 0)).to.equal(8);

@@ -92,13 +92,14 @@ describe("Redis farm faults (worker processes, redis-server restarts)", function
     await victim.stop("SIGKILL");
     expect(victim.child.signalCode).to.equal("SIGKILL");
     workers.splice(workers.indexOf(victim), 1);
+    const replacement = addWorker(); // back to two for the next tests (it boots while the proof goes on)
 
     const result = await proof;
     expect(result.treeRoot).to.equal(referenceRoot(request, FAULT_WORK));
     expect(result.stats.crashes).to.be.at.least(1);
     expect(result.stats.retries).to.be.at.least(1);
     expect(completedBy.get("base-0")).to.be.a("string").and.not.equal(victimId);
-    await addWorker(); // back to two for the next tests
+    await replacement;
   });
 
   it("completes a proof across a redis-server kill and restart (append-only): nothing lost, same tree root", async () => {
@@ -151,6 +152,14 @@ describe("Redis farm faults (worker processes, redis-server restarts)", function
     expect((error as JobFailedError).failures.every((f) => f.startsWith("crash: "))).to.equal(true);
     expect((error as Error).message).to.contain("base-1");
     expect(retried).to.deep.equal(["base-1"]);
+  });
+
+  it("queues a job that failed in an earlier proof afresh when the block is proved again", async () => {
+    const request = requestFor(4, 204n); // the block of the previous test: base-1 is in BullMQ's failed set
+    const result = await farm().prove(request);
+    expect(result.treeRoot).to.equal(referenceRoot(request, FAULT_WORK));
+    expect(result.stats.reused).to.equal(1); // base-0, proved during the failed proof
+    expect(result.stats.byKind.base.attempts).to.equal(1); // base-1, queued afresh
   });
 
   it("times out a stuck job on the worker (its thread is stopped) and retries it", async () => {

@@ -92,6 +92,9 @@ const FAILED_JOB_AGE_SECONDS = 24 * 3600;
 /** How long a graceful close may take before connections are dropped, in milliseconds. */
 const CLOSE_GRACE_MS = 5_000;
 
+/** Tolerated clock difference between this machine and the workers', in milliseconds. */
+const CLOCK_SKEW_MS = 5_000;
+
 /** Every how many reconciliation passes the jobs' BullMQ states are checked too (not only results). */
 const STATE_CHECK_EVERY = 3;
 
@@ -127,6 +130,8 @@ interface Pending {
   readyAt: number;
   /** When an event last concerned it. */
   seenAt: number;
+  /** When this broker first queued it (Unix milliseconds). */
+  readonly queuedAt: number;
   /** A result read or a state check is under way. */
   busy: boolean;
   /** Something happened while busy: check again once done. */
@@ -157,7 +162,8 @@ export class RedisBroker implements PlanRunner {
   private readonly eventsClient: Redis;
   private readonly results: RedisResultStore;
   private readonly queue: Queue;
-  private readonly queueEvents: QueueEvents;
+  /** Created once Redis answers, reading events from the stream's end at that moment (none is missed). */
+  private queueEvents?: QueueEvents;
   private readonly runs = new Set<PlanRun>();
   private readonly pending = new Map<string, Pending>();
   private readonly timer: NodeJS.Timeout;
@@ -213,14 +219,6 @@ export class RedisBroker implements PlanRunner {
     this.eventsClient.on("error", remember);
     this.queue = new Queue(this.queueName, { connection: this.queueClient, prefix: BULL_PREFIX });
     this.queue.on("error", remember);
-    this.queueEvents = new QueueEvents(this.queueName, { connection: this.eventsClient, prefix: BULL_PREFIX });
-    this.queueEvents.on("error", remember);
-    this.queueEvents.on("active", ({ jobId }) => this.onActive(jobId));
-    this.queueEvents.on("completed", ({ jobId }) => this.onCompleted(jobId));
-    this.queueEvents.on("failed", ({ jobId }) => this.onFailed(jobId));
-    this.queueEvents.on("waiting", ({ jobId, prev }) => {
-      if (prev === "active") this.onRetry(jobId);
-    });
     this.timer = setInterval(() => this.reconcile(reconcileMs), reconcileMs);
     this.timer.unref();
   }
@@ -242,7 +240,7 @@ export class RedisBroker implements PlanRunner {
         this.readying = undefined;
         reject(new RedisUnavailableError(this.label, this.connectTimeoutMs, { cause: this.lastError }));
       }, this.connectTimeoutMs);
-      Promise.all([this.redis.ping(), this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()]).then(
+      this.listen().then(
         () => {
           clearTimeout(timer);
           resolve();
@@ -255,6 +253,30 @@ export class RedisBroker implements PlanRunner {
       );
     });
     return this.readying;
+  }
+
+  /** Connects, then starts reading queue events from the stream's current end. */
+  private async listen(): Promise<void> {
+    await Promise.all([this.redis.ping(), this.queue.waitUntilReady()]);
+    if (this.queueEvents !== undefined || this.closed) return;
+    const [last] = await this.redis.xrevrange(this.queue.keys.events, "+", "-", "COUNT", 1);
+    const events = new QueueEvents(this.queueName, {
+      connection: this.eventsClient,
+      prefix: BULL_PREFIX,
+      lastEventId: last?.[0] ?? "0-0",
+    });
+    this.queueEvents = events;
+    events.on("error", (error) => {
+      this.lastError = error;
+    });
+    events.on("active", ({ jobId }) => this.onActive(jobId));
+    events.on("completed", ({ jobId }) => this.onCompleted(jobId));
+    events.on("failed", ({ jobId }) => this.onFailed(jobId));
+    events.on("duplicated", ({ jobId }) => this.onDuplicated(jobId));
+    events.on("waiting", ({ jobId, prev }) => {
+      if (prev === "active") this.onRetry(jobId);
+    });
+    await events.waitUntilReady();
   }
 
   /**
@@ -339,7 +361,10 @@ export class RedisBroker implements PlanRunner {
     for (const run of runs) run.reject(new FarmClosedError());
     const graceMs = this.redis.status === "ready" ? CLOSE_GRACE_MS : 0;
     this.eventsClient.disconnect(); // it is blocked reading events: nothing to flush
-    await Promise.all([closeWithin(this.queueEvents, graceMs), closeWithin(this.queue, graceMs)]);
+    await Promise.all([
+      this.queueEvents ? closeWithin(this.queueEvents, graceMs) : undefined,
+      closeWithin(this.queue, graceMs),
+    ]);
     for (const client of [this.queueClient, this.redis]) {
       if (client.status === "ready") await client.quit().catch(() => client.disconnect());
       else client.disconnect();
@@ -372,6 +397,7 @@ export class RedisBroker implements PlanRunner {
         stalls: 0,
         readyAt: now,
         seenAt: now,
+        queuedAt: Date.now(),
         busy: false,
         again: false,
       };
@@ -381,11 +407,11 @@ export class RedisBroker implements PlanRunner {
   }
 
   /**
-   * Uses the stored result if there is one; otherwise makes sure the job is queued: a failed (or
-   * finished but resultless) job of an earlier proof is removed and queued afresh, a live one is left
-   * to its events.
+   * Uses the stored result if there is one; otherwise queues the job. If a job with that id exists
+   * already, BullMQ keeps it and reports the duplicate ({@link RedisBroker.onDuplicated} then looks
+   * at its state); `checkState` looks at it first (after a lost event, or for a duplicate).
    */
-  private async resolveOrEnqueue(pending: Pending, first: boolean): Promise<void> {
+  private async resolveOrEnqueue(pending: Pending, first: boolean, checkState = false): Promise<void> {
     if (pending.busy) {
       pending.again = true;
       return;
@@ -395,13 +421,14 @@ export class RedisBroker implements PlanRunner {
       const { digest, data } = pending;
       const [stored, state] = await Promise.all([
         this.results.read(digest, data.jobId),
-        this.queue.getJobState(digest),
+        checkState ? this.queue.getJobState(digest) : "unknown",
       ]);
       if (stored !== undefined) {
         this.settle(pending, stored, first);
         return;
       }
       if (!this.isPending(pending) || LIVE_STATES.has(state)) return;
+      // A failed job of an earlier proof (or a finished one whose result is gone) is queued afresh.
       if (state !== "unknown") await this.queue.remove(digest);
       await this.queue.add(data.kind, data, {
         jobId: digest,
@@ -415,7 +442,7 @@ export class RedisBroker implements PlanRunner {
       pending.busy = false;
       if (pending.again && this.isPending(pending)) {
         pending.again = false;
-        void this.resolveOrEnqueue(pending, false);
+        void this.resolveOrEnqueue(pending, false, true);
       }
     }
   }
@@ -452,6 +479,17 @@ export class RedisBroker implements PlanRunner {
     }
   }
 
+  /**
+   * A job we queued already existed: live (another broker's, or a resumed proof's: its events will
+   * come), or failed in an earlier proof (it is then queued afresh).
+   */
+  private onDuplicated(digest: string): void {
+    const pending = this.pending.get(digest);
+    if (pending === undefined) return;
+    pending.seenAt = performance.now();
+    void this.resolveOrEnqueue(pending, false, true);
+  }
+
   private onActive(digest: string): void {
     const pending = this.pending.get(digest);
     if (pending === undefined) return;
@@ -473,7 +511,7 @@ export class RedisBroker implements PlanRunner {
     this.results.read(digest, pending.data.jobId).then(
       (stored) => {
         if (stored !== undefined) this.settle(pending, stored, false);
-        else void this.resolveOrEnqueue(pending, false);
+        else void this.resolveOrEnqueue(pending, false, true);
       },
       (error: unknown) => this.failPending(pending, error),
     );
@@ -560,8 +598,12 @@ export class RedisBroker implements PlanRunner {
     const state = await this.queue.getJobState(pending.digest).catch(() => "busy");
     if (!this.isPending(pending)) return;
     pending.seenAt = performance.now();
-    if (state === "failed") this.onFailed(pending.digest);
-    else if (state === "unknown" || state === "completed") await this.resolveOrEnqueue(pending, false);
+    if (state === "failed") {
+      // Failed since we queued it (its event was lost), or in an earlier proof (then queue it afresh)?
+      const job = await this.queue.getJob(pending.digest).catch(() => undefined);
+      if ((job?.finishedOn ?? 0) >= pending.queuedAt - CLOCK_SKEW_MS) this.onFailed(pending.digest);
+      else await this.resolveOrEnqueue(pending, false, true);
+    } else if (state === "unknown" || state === "completed") await this.resolveOrEnqueue(pending, false, true);
   }
 
   private isPending(pending: Pending): boolean {

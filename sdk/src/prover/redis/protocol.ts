@@ -241,7 +241,8 @@ function ioredisOptions(connection: RedisConnection, name?: string): RedisOption
 }
 
 /**
- * Opens an ioredis connection with {@link connectionOptions}.
+ * Opens an ioredis connection with {@link connectionOptions}, plus `extra` options (e.g.
+ * `{ enableAutoPipelining: true }`: commands issued in the same tick leave in one write).
  *
  * @example
  * ```ts
@@ -249,9 +250,9 @@ function ioredisOptions(connection: RedisConnection, name?: string): RedisOption
  * redis.on("error", (e) => log.warn(e.message));
  * ```
  */
-export function createRedis(connection: RedisConnection, name?: string): Redis {
+export function createRedis(connection: RedisConnection, name?: string, extra: RedisOptions = {}): Redis {
   const { url, ...rest } = connectionOptions(connection, name);
-  return url === undefined ? new Redis(rest) : new Redis(url, rest);
+  return url === undefined ? new Redis({ ...rest, ...extra }) : new Redis(url, { ...rest, ...extra });
 }
 
 /**

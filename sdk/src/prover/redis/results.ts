@@ -221,21 +221,17 @@ export class RedisResultStore {
   }
 
   /**
-   * Stores a result unless one exists for its digest, and the worker's status, in one transaction.
+   * Stores a result unless one exists for its digest (SET NX, expiring after `ttlSeconds`).
    * If one exists with another output, throws {@link ResultConflictError} (the first one stays).
    *
    * @example
    * ```ts
-   * await results.write(record, DEFAULT_RESULT_TTL_SECONDS, status);
+   * await results.write(record, DEFAULT_RESULT_TTL_SECONDS);
    * ```
    */
-  async write(record: StoredResult, ttlSeconds: number, status?: WorkerStatus): Promise<void> {
+  async write(record: StoredResult, ttlSeconds: number): Promise<void> {
     const key = this.keyOf(record.digest);
-    const multi = this.redis.multi().set(key, JSON.stringify(record), "EX", ttlSeconds, "NX");
-    if (status !== undefined) multi.hset(this.workersKey, status.workerId, JSON.stringify(status));
-    const replies = await multi.exec();
-    const [error, reply] = replies?.[0] ?? [null, null];
-    if (error) throw error;
+    const reply = await this.redis.set(key, JSON.stringify(record), "EX", ttlSeconds, "NX");
     if (reply === "OK") return;
     const stored = await this.read(record.digest, record.digest);
     if (stored !== undefined && stored.output !== record.output) {

@@ -7,8 +7,8 @@
  *
  * The worker checks what it takes: a job whose id is not the digest of its data is refused
  * ({@link InvalidJobDataError}); a job started more than its `maxAttempts` times (its earlier workers
- * died) fails for good; a result is stored only if none is (SET NX), and a different output than the
- * stored one fails the job ({@link ResultConflictError}).
+ * died) fails for good; a result is stored only if none is (SET NX): the first stored output stays,
+ * and a different one computed later is reported (`job-failed` with a {@link ResultConflictError}).
  *
  * Its main thread only talks to Redis, so BullMQ's lock on each job is renewed on time however long
  * the job proves; if the process dies, the lock expires after `lockDurationMs` and another worker's
@@ -27,7 +27,7 @@ import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { FarmClosedError, InvalidFarmOptionError, RedisUnavailableError } from "../errors";
+import { FarmClosedError, InvalidFarmOptionError, RedisUnavailableError, type ResultConflictError } from "../errors";
 import { MAX_WORKERS, WorkerPool } from "../pool";
 import type { JobKind } from "../work";
 import { bullConnection, closeWithin, createRedis, redactUrl, taskOf, type RedisConnection } from "./protocol";
@@ -250,8 +250,10 @@ export class RedisFarmWorker {
     const redis = (this.redis = createRedis(this.options.redis, `fernet-worker:${this.workerId}`));
     redis.on("error", (error: Error) => this.events.emit("connection-error", error));
     this.results = new RedisResultStore(redis, this.queueName);
+    // BullMQ shares this connection for its non-blocking commands: a result written on it is in Redis
+    // before the job's completion, sent after it on the same socket (see process()).
     const bull = (this.bull = new Worker(this.queueName, (job) => this.process(job), {
-      connection: bullConnection(this.options.redis, `fernet-worker:${this.workerId}`),
+      connection: redis,
       prefix: BULL_PREFIX,
       autorun: false,
       concurrency: this.concurrency,
@@ -379,8 +381,14 @@ export class RedisFarmWorker {
         busyMs,
         finishedAt: Date.now(),
       };
-      this.dirty = false;
-      await results.write(record, resultTtlSeconds, this.status());
+      this.dirty = true; // published by the status timer, not with every job
+      // Not awaited: the write is queued on the connection BullMQ completes the job on, so Redis stores
+      // the result before it marks the job completed, one round trip fewer per job. A failed write
+      // (the broker then finds no result and queues the job again) or a conflicting stored output
+      // is reported as a failed job event.
+      results.write(record, resultTtlSeconds).catch((error: unknown) => {
+        this.failed(queueJobId, task.jobId, attempt, error);
+      });
       this.events.emit("job-done", { digest, jobId: task.jobId, name: task.name, kind: task.kind, attempt, output, busyMs });
       return { digest, output };
     } catch (error) {
