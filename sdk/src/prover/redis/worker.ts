@@ -340,7 +340,7 @@ export class RedisFarmWorker {
     return this.closing;
   }
 
-  /** BullMQ's processor: check, prove (unless already proved), store, report. */
+  /** BullMQ's processor: check the job, prove it on a thread, store the result, report. */
   private async process(job: Job): Promise<{ digest: string; output: string }> {
     const attempt = job.attemptsStarted;
     const queueJobId = job.id ?? "";
