@@ -172,6 +172,13 @@ interface SpeedRow {
   readonly wall: Stat;
   readonly jobMs: number;
   readonly speedup: Stat;
+  /** Workers' busy time / (workers × wall): how well the farm keeps its workers fed. */
+  readonly utilisation: Stat;
+}
+
+function busyOf(proof: FarmProof): number {
+  const { base, merge, root } = proof.stats.byKind;
+  return base.busyMs + merge.busyMs + root.busyMs;
 }
 
 function speedRows(txs: number, results: Map<Variant, FarmProof[]>): SpeedRow[] {
@@ -188,6 +195,7 @@ function speedRows(txs: number, results: Map<Variant, FarmProof[]>): SpeedRow[] 
       wall: stat(walls),
       jobMs: meanJobMs(proofs),
       speedup: stat(ratios),
+      utilisation: stat(proofs.map((p) => busyOf(p) / (v.workers * p.stats.wallMs))),
     });
   }
   return rows;
@@ -332,6 +340,7 @@ async function main(): Promise<void> {
           wall: stat(walls),
           jobMs: 0,
           speedup: stat(ratios),
+          utilisation: stat([0]),
         });
       }
     } finally {
@@ -345,7 +354,16 @@ async function main(): Promise<void> {
 
   // Tables.
   const speedTable = table(
-    ["txs", "transport", "workers", "jobs", "wall ms median [min–max]", "mean job ms", "speed-up median [min–max]"],
+    [
+      "txs",
+      "transport",
+      "workers",
+      "jobs",
+      "wall ms median [min–max]",
+      "mean job ms",
+      "worker utilisation",
+      "speed-up median [min–max]",
+    ],
     speed.map((r) => [
       r.txs,
       r.transport === "threads" ? "threads (in-process)" : "Redis (worker processes)",
@@ -353,6 +371,7 @@ async function main(): Promise<void> {
       r.jobs,
       fmt(r.wall),
       r.jobMs.toFixed(1),
+      `${(r.utilisation.median * 100).toFixed(0)}%`,
       r.workers === 1 ? "1.00× (baseline)" : `${fmt(r.speedup, 2)}×`,
     ]),
   );
@@ -427,7 +446,11 @@ async function main(): Promise<void> {
     "ratios compare runs made side by side; every figure is the median over repeats with [min–max].",
     "`threads` is the in-process farm (`ProverFarm` with worker threads); `Redis` is `RedisBroker` in",
     "this process and `fernet farm-worker` child processes (one thread each) on BullMQ, with a local",
-    "`redis-server`. Mean job ms is the workers' own busy time per attempt.",
+    "`redis-server`. Mean job ms is the workers' own busy time per attempt; worker utilisation is the",
+    "workers' busy time / (workers × wall time), how well the farm keeps its workers fed. When other",
+    "processes compete for the CPUs, jobs get slower (mean job ms above the calibrated cost) and the",
+    "speed-up drops with them, while utilisation shows what the farm itself loses to scheduling and",
+    "transport.",
     "",
     `Machine: Node ${process.version}, ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? "unknown"}), shared with other work:`,
     `load average (1 min) ${loadBefore[0].toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`,
