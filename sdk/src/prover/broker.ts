@@ -74,6 +74,24 @@ export interface BrokerOptions {
   readonly faults?: FaultPlan;
 }
 
+/**
+ * What proves a plan: {@link ProvingBroker} here, or a broker that sends jobs to other machines
+ * (`RedisBroker` in `prover/redis`). {@link ProverFarm} drives either through this interface.
+ *
+ * @example
+ * ```ts
+ * const runner: PlanRunner = new ProvingBroker(store, executor, options);
+ * const treeRoot = await runner.run(plan, new FarmMetrics(plan));
+ * await runner.close();
+ * ```
+ */
+export interface PlanRunner {
+  /** Proves every job of `plan`, recording into `metrics`, and resolves with the root job's output. */
+  run(plan: ProofPlan, metrics?: FarmMetrics): Promise<string>;
+  /** Stops: running plans reject with {@link FarmClosedError}. */
+  close(): Promise<void>;
+}
+
 /** Longest timer Node supports (larger values fire at once). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -103,7 +121,7 @@ interface PlanRun {
  * console.log(metrics.finish());
  * ```
  */
-export class ProvingBroker {
+export class ProvingBroker implements PlanRunner {
   private readonly options: BrokerOptions;
   private readonly runs = new Map<string, PlanRun>();
   private inFlight = 0;

@@ -300,6 +300,120 @@ export class InjectedFaultError extends ProverFarmError {
   }
 }
 
+/**
+ * A result stored in Redis for a job's content digest names another digest: it was written for a
+ * different job (a buggy or hostile worker, or a corrupted database) and is refused, never used.
+ *
+ * @example
+ * ```ts
+ * try { await farm.prove(request); }
+ * catch (e) { if (e instanceof ResultDigestMismatchError) console.error(e.key, e.expected, e.actual); }
+ * ```
+ */
+export class ResultDigestMismatchError extends ProverFarmError {
+  override name = "ResultDigestMismatchError";
+  constructor(
+    readonly jobId: string,
+    readonly key: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      `The result stored for job ${jobId} at ${key} was written for digest ${actual}, not ${expected}; refused.`,
+      "Something wrote a result under another job's key. Delete that key (the job is then proved again) " +
+        "and check which worker wrote it (its workerId is in the record).",
+    );
+  }
+}
+
+/**
+ * A stored result cannot be read: not JSON, or a field is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * await results.read(digest); // throws CorruptResultError for a record that is not a result
+ * ```
+ */
+export class CorruptResultError extends ProverFarmError {
+  override name = "CorruptResultError";
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`The result stored at ${key} is unreadable: ${reason}.`, "Delete the key; the job is then proved again.");
+  }
+}
+
+/**
+ * Two workers stored different outputs for the same job digest. Job outputs are deterministic, so
+ * one of them computed wrongly; the first stored result is kept and the second worker's job fails.
+ *
+ * @example
+ * ```ts
+ * worker.events.on("job-failed", (e) => { if (e.error instanceof ResultConflictError) alert(e.error.message); });
+ * ```
+ */
+export class ResultConflictError extends ProverFarmError {
+  override name = "ResultConflictError";
+  constructor(
+    readonly digest: string,
+    readonly stored: string,
+    readonly computed: string,
+  ) {
+    super(
+      `Job digest ${digest} already has output ${stored}, but this worker computed ${computed}.`,
+      "Outputs are deterministic: check this worker's build (same SDK version and workPerJob) and its hardware.",
+    );
+  }
+}
+
+/**
+ * A queued job's data is not a proof task this worker understands, or its id is not its content digest.
+ *
+ * @example
+ * ```ts
+ * // a job added to the farm's queue by hand, without the broker
+ * worker.events.on("job-failed", (e) => console.error(e.error)); // InvalidJobDataError
+ * ```
+ */
+export class InvalidJobDataError extends ProverFarmError {
+  override name = "InvalidJobDataError";
+  constructor(
+    readonly queueJobId: string,
+    reason: string,
+  ) {
+    super(
+      `Queued job ${queueJobId} is not a valid proof task: ${reason}.`,
+      "Only the farm's broker (RedisBroker) should add jobs to the farm's queue; " +
+        "brokers and workers must run the same SDK version.",
+    );
+  }
+}
+
+/**
+ * Redis did not answer within the connection timeout.
+ *
+ * @example
+ * ```ts
+ * await new RedisBroker({ redis: "redis://10.0.0.5:6379", ...options }).ready(); // may throw RedisUnavailableError
+ * ```
+ */
+export class RedisUnavailableError extends ProverFarmError {
+  override name = "RedisUnavailableError";
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Redis at ${url} did not answer within ${timeoutMs} ms.`,
+      "Check that redis-server runs and is reachable from this machine (host, port, password, TLS), " +
+        "or raise connectTimeoutMs.",
+      options,
+    );
+  }
+}
+
 /** Renders an offending value for a message. */
 function describe(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;

@@ -4,10 +4,14 @@
  *
  * ```
  * ProverFarm ── plans (tree.ts) ──► ProvingBroker (broker.ts) ──► JobExecutor (executor.ts)
- *                                      │  JobStore (store.ts)        └─ WorkerPool (pool.ts) ─► worker.ts
- *                                      └─ FarmMetrics (metrics.ts)
+ *      │                               │  JobStore (store.ts)        └─ WorkerPool (pool.ts) ─► worker.ts
+ *      │                               └─ FarmMetrics (metrics.ts)
+ *      └─ or any PlanRunner, e.g. RedisBroker (redis/) ──► BullMQ on Redis ──► RedisFarmWorker processes
  * ProofBackend (backend.ts): tree root + public inputs ──► proof bytes
  * ```
+ *
+ * The Redis farm lives in `./redis` and is not re-exported here, so importing the thread farm does
+ * not load BullMQ.
  *
  * @example
  * ```ts
@@ -28,7 +32,7 @@ import { EventEmitter } from "node:events";
 import { isAddress } from "ethers";
 import { publicInputsHash, txsRoot, type Header } from "../hashing";
 import type { ProofBackend } from "./backend";
-import { ProvingBroker, validateBrokerOptions, type FaultPlan } from "./broker";
+import { ProvingBroker, validateBrokerOptions, type FaultPlan, type PlanRunner } from "./broker";
 import { FarmClosedError, InvalidFarmOptionError, InvalidProveInputError, TxsMismatchError } from "./errors";
 import type { JobExecutor } from "./executor";
 import { FarmMetrics, type FarmEventMap, type FarmStats } from "./metrics";
@@ -44,6 +48,7 @@ export {
   type BrokerOptions,
   type FaultInjection,
   type FaultPlan,
+  type PlanRunner,
 } from "./broker";
 export * from "./errors";
 export {
@@ -104,7 +109,25 @@ export interface ProverFarmOptions {
   readonly store?: JobStore;
   /** Faults to inject by job name, to exercise retries (tests only). */
   readonly faults?: FaultPlan;
+  /**
+   * Schedules the plans instead of the farm's own broker and threads, e.g. a `RedisBroker` proving on
+   * worker processes of other machines. It carries its own job options, so `workers`, `workPerJob`,
+   * `jobTimeoutMs`, `maxAttempts`, `executor`, `store` and `faults` must not be given with it.
+   * {@link ProverFarm.close} closes it.
+   */
+  readonly broker?: PlanRunner;
 }
+
+/** Options that belong to the farm's own broker, not to an injected one. */
+const OWN_BROKER_OPTIONS = [
+  "workers",
+  "workPerJob",
+  "jobTimeoutMs",
+  "maxAttempts",
+  "executor",
+  "store",
+  "faults",
+] as const satisfies readonly (keyof ProverFarmOptions)[];
 
 /** The numeric options, defaults applied. */
 type FarmSettings = Required<Pick<ProverFarmOptions, "workers" | "workPerJob" | "jobTimeoutMs" | "maxAttempts">>;
@@ -168,7 +191,7 @@ export class ProverFarm {
   private readonly store: JobStore;
   private readonly injectedExecutor?: JobExecutor;
   private pool?: WorkerPool;
-  private broker?: ProvingBroker;
+  private broker?: PlanRunner;
   private runs = 0;
   private closed = false;
 
@@ -194,13 +217,28 @@ export class ProverFarm {
         "Pass a ProofBackend for the verifier in use, e.g. new MockProofBackend() for the NOT SOUND MockProofVerifier.",
       );
     }
+    if (options.broker !== undefined) {
+      const broker = options.broker as PlanRunner | null;
+      if (broker === null || typeof broker.run !== "function" || typeof broker.close !== "function") {
+        throw new InvalidFarmOptionError("broker", broker, "Pass a PlanRunner (run and close), e.g. a RedisBroker.");
+      }
+      const clash = OWN_BROKER_OPTIONS.find((key) => options[key] !== undefined);
+      if (clash !== undefined) {
+        throw new InvalidFarmOptionError(
+          clash,
+          options[clash],
+          "Set it on the broker given in 'broker' (e.g. RedisBroker's options), not on the farm.",
+        );
+      }
+      this.broker = broker;
+    }
     const settings = {
       workers: options.workers ?? FARM_DEFAULTS.workers,
       workPerJob: options.workPerJob ?? FARM_DEFAULTS.workPerJob,
       jobTimeoutMs: options.jobTimeoutMs ?? FARM_DEFAULTS.jobTimeoutMs,
       maxAttempts: options.maxAttempts ?? FARM_DEFAULTS.maxAttempts,
     };
-    if (options.executor === undefined) validateWorkers(settings.workers);
+    if (options.executor === undefined && options.broker === undefined) validateWorkers(settings.workers);
     validateBrokerOptions({ ...settings, ...(options.faults ? { faults: options.faults } : {}) });
     this.backend = backend;
     this.settings = settings;
@@ -252,9 +290,16 @@ export class ProverFarm {
     const inputsHash = publicInputsHash(chainId, rollup, header, prover);
     const plan = planProofTree({ planId: `h${header.height}-r${++this.runs}`, txHashes, publicInputsHash: inputsHash });
     const metrics = new FarmMetrics(plan, this.events);
-    const treeRoot = await this.start().run(plan, metrics);
-    const proof = await this.backend.prove({ chainId, rollup, header, prover, publicInputsHash: inputsHash, treeRoot });
-    return { proof, publicInputsHash: inputsHash, treeRoot, backend: this.backend.name, stats: metrics.finish() };
+    // Idle threads are unref'd so a process can exit once it is done; while a proof is under way
+    // (between a job's completion and its parent's dispatch, say) this timer keeps the process alive.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      const treeRoot = await this.start().run(plan, metrics);
+      const proof = await this.backend.prove({ chainId, rollup, header, prover, publicInputsHash: inputsHash, treeRoot });
+      return { proof, publicInputsHash: inputsHash, treeRoot, backend: this.backend.name, stats: metrics.finish() };
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   /**
@@ -275,7 +320,7 @@ export class ProverFarm {
   }
 
   /** Starts the pool and broker on first use. */
-  private start(): ProvingBroker {
+  private start(): PlanRunner {
     if (this.broker === undefined) {
       const executor = this.injectedExecutor ?? (this.pool = new WorkerPool({ workers: this.settings.workers }));
       this.broker = new ProvingBroker(this.store, executor, {

@@ -1,7 +1,8 @@
 /**
- * Instrumentation of one proof run: counters and timings per job kind, attempts, retries, crashes,
- * timeouts, queue wait and wall time, returned as {@link FarmStats} and, optionally, emitted as
- * events on a typed `EventEmitter` while the run goes.
+ * Instrumentation of one proof run: counters and timings per job kind and per worker, attempts,
+ * retries, crashes, timeouts, queue wait, jobs reused from a result store, and wall time, returned as
+ * {@link FarmStats} and, optionally, emitted as events on a typed `EventEmitter` while the run goes.
+ * The thread farm and the Redis farm report the same shape.
  *
  * @example
  * ```ts
@@ -45,6 +46,23 @@ export interface KindStats {
 }
 
 /**
+ * What one worker did for a run: jobs it completed and the time it spent on them.
+ *
+ * @example
+ * ```ts
+ * for (const [id, w] of Object.entries(stats.byWorker)) console.log(id, w.jobs, w.busyMs.toFixed(0));
+ * ```
+ */
+export interface WorkerStats {
+  /** Jobs it completed. */
+  readonly jobs: number;
+  /** Attempts that failed on it (when the executor knows the worker). */
+  readonly failures: number;
+  /** Time spent on its completed jobs, in milliseconds (for remote workers, as the worker measured it). */
+  readonly busyMs: number;
+}
+
+/**
  * What a proof run did and how long it took.
  *
  * @example
@@ -70,6 +88,10 @@ export interface FarmStats {
   /** Attempts the worker reported as failed. */
   readonly errors: number;
   readonly byKind: Readonly<Record<JobKind, KindStats>>;
+  /** Per worker id (`thread-3`, `host-a-4242`, …): completed jobs and busy time. */
+  readonly byWorker: Readonly<Record<string, WorkerStats>>;
+  /** Jobs whose output was found already computed in a result store (a resumed proof), not run again. */
+  readonly reused: number;
   /** Time jobs spent ready but not yet dispatched, in milliseconds. */
   readonly queueWaitMs: { readonly total: number; readonly max: number };
   /** From the start of the run to its end (or to now, while it runs), in milliseconds. */
@@ -113,6 +135,20 @@ export interface JobCompletedEvent extends JobEventBase {
 }
 
 /**
+ * A job's output was found in a result store (computed earlier, e.g. before a broker restart).
+ *
+ * @example
+ * ```ts
+ * farm.events.on("job-reused", (e: JobReusedEvent) => console.log(`${e.name} already proved by ${e.workerId}`));
+ * ```
+ */
+export interface JobReusedEvent extends Omit<JobEventBase, "attempt"> {
+  readonly output: string;
+  /** The worker that computed it, as recorded. */
+  readonly workerId: string;
+}
+
+/**
  * A job's attempt failed (`job-retried` if it will run again, `job-failed` if it will not).
  *
  * @example
@@ -139,6 +175,7 @@ export interface JobAttemptFailedEvent extends JobEventBase {
 export interface FarmEventMap {
   "job-started": [JobStartedEvent];
   "job-completed": [JobCompletedEvent];
+  "job-reused": [JobReusedEvent];
   "job-retried": [JobAttemptFailedEvent];
   "job-failed": [JobAttemptFailedEvent];
   "plan-completed": [FarmStats];
@@ -163,6 +200,8 @@ interface MutableKindStats {
  */
 export class FarmMetrics {
   private readonly byKind: Record<JobKind, MutableKindStats>;
+  private readonly byWorker = new Map<string, { jobs: number; failures: number; busyMs: number }>();
+  private reused = 0;
   private readonly startedAt: number;
   private endedAt?: number;
   private attempts = 0;
@@ -225,7 +264,26 @@ export class FarmMetrics {
     this.completed++;
     this.byKind[job.kind].completed++;
     this.byKind[job.kind].busyMs += durationMs;
+    const worker = this.worker(workerId);
+    worker.jobs++;
+    worker.busyMs += durationMs;
     this.events?.emit("job-completed", { ...eventBase(job, attempt), workerId, output, durationMs });
+  }
+
+  /**
+   * A job's output came from a result store instead of a worker (it counts as completed, not as an attempt).
+   *
+   * @example
+   * ```ts
+   * metrics.jobReused(job, storedOutput, "host-a-4242");
+   * ```
+   */
+  jobReused(job: ProofJob, output: string, workerId: string): void {
+    this.completed++;
+    this.reused++;
+    this.byKind[job.kind].completed++;
+    const { planId, id: jobId, name, kind } = job;
+    this.events?.emit("job-reused", { planId, jobId, name, kind, output, workerId });
   }
 
   /**
@@ -250,6 +308,7 @@ export class FarmMetrics {
     else if (failure === "timeout") this.timeouts++;
     else this.errors++;
     if (retrying) this.retries++;
+    if (workerId !== undefined) this.worker(workerId).failures++;
     const event: JobAttemptFailedEvent = {
       ...eventBase(job, attempt),
       failure,
@@ -297,9 +356,20 @@ export class FarmMetrics {
       timeouts: this.timeouts,
       errors: this.errors,
       byKind,
+      byWorker: Object.fromEntries([...this.byWorker].map(([id, w]) => [id, { ...w }])),
+      reused: this.reused,
       queueWaitMs: { total: this.queueWaitTotal, max: this.queueWaitMax },
       wallMs: (this.endedAt ?? performance.now()) - this.startedAt,
     };
+  }
+
+  private worker(id: string): { jobs: number; failures: number; busyMs: number } {
+    let worker = this.byWorker.get(id);
+    if (worker === undefined) {
+      worker = { jobs: 0, failures: 0, busyMs: 0 };
+      this.byWorker.set(id, worker);
+    }
+    return worker;
   }
 }
 

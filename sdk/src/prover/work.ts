@@ -189,6 +189,52 @@ export function jobDigest(
   return `0x${createHash("sha256").update(seed).update(work).digest("hex")}`;
 }
 
+/** Domain tag of task digests (distinct from every job-output domain). */
+const TASK_DOMAIN = Buffer.from("fernet.farm.task.v1", "utf8");
+
+/**
+ * The content digest of a job: what it computes, not where or when.
+ *
+ * ```
+ * taskDigest = sha256("fernet.farm.task.v1" ‖ domain(kind) ‖ u8(#inputs) ‖ inputs
+ *                     ‖ u8(#children) ‖ childOutputs ‖ u64be(workPerJob))
+ * ```
+ *
+ * Two jobs with the same digest have the same output (see {@link jobDigest}), so a queue may use it
+ * as the job's id: a duplicate collapses into one job and a retry can only reproduce the same output.
+ *
+ * @throws {@link InvalidProveInputError} for the same malformed values as {@link jobDigest}.
+ *
+ * @example
+ * ```ts
+ * const id = taskDigest("merge", [], [leftOutput, rightOutput], 1_000); // BullMQ job id
+ * ```
+ */
+export function taskDigest(
+  kind: JobKind,
+  inputs: readonly string[],
+  childOutputs: readonly string[],
+  workPerJob: number,
+): string {
+  const domain = DIGEST_DOMAIN[kind];
+  if (domain === undefined) {
+    throw new InvalidProveInputError("kind", kind, `Use one of: ${JOB_KINDS.join(", ")}.`);
+  }
+  if (!Number.isSafeInteger(workPerJob) || workPerJob < 0) {
+    throw new InvalidProveInputError("workPerJob", workPerJob, "Use a whole number of hashing iterations, 0 or more.");
+  }
+  const work = Buffer.alloc(8);
+  work.writeBigUInt64BE(BigInt(workPerJob));
+  const digest = createHash("sha256")
+    .update(TASK_DOMAIN)
+    .update(domain)
+    .update(encodeParts(inputs, "inputs"))
+    .update(encodeParts(childOutputs, "childOutputs"))
+    .update(work)
+    .digest("hex");
+  return `0x${digest}`;
+}
+
 /** `u8(count) ‖ values` with every value checked to be 32 bytes. */
 function encodeParts(values: readonly string[], label: string): Buffer {
   if (values.length > MAX_PARTS) {
