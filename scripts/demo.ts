@@ -24,10 +24,15 @@ import { ProverFarm, MockProofBackend, type FarmStats } from "../sdk/src/prover"
 import type { BlockProver } from "../sdk/src/agents";
 import { deploySystem } from "./lib/deploy";
 import { writeDeployment } from "./deploy";
+import { intOption } from "./lib/inputs";
+import { FernetError } from "../sdk/src/errors";
 
 const TOKEN = 10n ** 18n;
-const BLOCKS = Number(process.env.DEMO_BLOCKS ?? 5);
-const TXS = Number(process.env.DEMO_TXS ?? 8);
+// Options, checked at the start of main() before anything is deployed.
+let BLOCKS = 5;
+let TXS = 8;
+let WORKERS = 2;
+let WORK = 2_000;
 
 async function advanceTo(timestamp: bigint): Promise<void> {
   const latest = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
@@ -51,6 +56,10 @@ function makeBlock(height: bigint, parentArchive: string) {
 }
 
 async function main(): Promise<void> {
+  BLOCKS = intOption(process.env, "DEMO_BLOCKS", BLOCKS, 1, 1_000);
+  TXS = intOption(process.env, "DEMO_TXS", TXS, 0, 4_096);
+  WORKERS = intOption(process.env, "FARM_WORKERS", WORKERS, 1, 64);
+  WORK = intOption(process.env, "FARM_WORK", WORK, 0, 100_000_000);
   const signers = await ethers.getSigners();
   const [deployer] = signers;
   const sequencerSigners = signers.slice(1, 6);
@@ -75,7 +84,8 @@ async function main(): Promise<void> {
         await registry.connect(s).register(s.address, s.address);
       }
       console.log(`registered ${sequencerSigners.length} sequencers; waiting the ${preset.registry.entryDelay}s entry delay`);
-      await ethers.provider.send("evm_increaseTime", [Number(preset.registry.entryDelay)]);
+      // Active one L1 slot (12 s) before the rollup's deployment: the genesis randomness is knowable from then.
+      await ethers.provider.send("evm_increaseTime", [Number(preset.registry.entryDelay) + 12]);
       await ethers.provider.send("evm_mine", []);
     },
   });
@@ -89,6 +99,7 @@ async function main(): Promise<void> {
     deployer: deployer.address,
     deployBlock: d.deployBlock,
     verifierIsMock: d.verifierIsMock,
+    writtenBy: "demo",
     contracts: { token: await token.getAddress(), registry: registryAddress, verifier: await d.verifier.getAddress(), rollup: rollupAddress },
   });
   console.log(`deployed; addresses in ${path} (verifier: MockProofVerifier, a NOT SOUND stub)`);
@@ -100,8 +111,8 @@ async function main(): Promise<void> {
   }
 
   const farm = new ProverFarm({
-    workers: Number(process.env.FARM_WORKERS ?? 2),
-    workPerJob: Number(process.env.FARM_WORK ?? 2_000),
+    workers: WORKERS,
+    workPerJob: WORK,
     jobTimeoutMs: 30_000,
     maxAttempts: 3,
     backend: new MockProofBackend(),
@@ -148,6 +159,7 @@ async function main(): Promise<void> {
       await leader.reveal(height);
       const stageBefore = await heightConfirmation(anyAgent.rollup, height);
       if (!withhold) {
+        await advanceTo(state.commitmentDeadline); // no proof lands before the commitment deadline
         await prover.proveAndSubmit(block.header, block.txHashes);
         const stats = farmStats[farmStats.length - 1];
         rows.push({
@@ -193,6 +205,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A bad option is reported as one readable line; anything else with its stack.
+  console.error(error instanceof FernetError ? `${error.name}: ${error.message}` : error);
   process.exitCode = 1;
 });

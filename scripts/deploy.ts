@@ -6,16 +6,21 @@
  *   TOKEN_ADDRESS   use an existing ERC-20 instead of deploying FernetToken
  *   VERIFIER_ADDRESS use a real verifier instead of the NOT SOUND MockProofVerifier
  *   TREASURY        receives slashed funds (default: burned)
- *   GENESIS_ARCHIVE, GENESIS_SEED  bytes32 genesis values (defaults documented in the README)
+ *   GENESIS_ARCHIVE bytes32 genesis archive (default documented in the README)
+ *   GENESIS_SEED    bytes32 salt mixed with the deployment block's RANDAO (default: a fresh random one)
  *   ASTRIA_CHAIN    path to a JSON AstriaChainSpec: also deploy the Astria light client and slasher
+ *   INITIAL_SEQUENCERS path to a JSON list [{ sequencer, withdrawer }]: registered (the deployer pays the
+ *                   stakes) before the rollup, so they can lead from height 1
+ * Every input is checked before the first transaction (scripts/lib/inputs.ts).
  * Networks: --network hardhat (in-process, default), localhost (a `npm run node`), remote (RPC_URL +
  * DEPLOYER_PRIVATE_KEY).
  */
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ethers, network } from "hardhat";
-import { getPreset } from "../sdk/src/config";
-import { deployAstria, deploySystem, type AstriaChainSpec } from "./lib/deploy";
+import { deployAstria, deploySystem } from "./lib/deploy";
+import { checkDeployInputs } from "./lib/inputs";
+import { FernetError } from "../sdk/src/errors";
 
 export interface DeploymentFile {
   network: string;
@@ -24,31 +29,55 @@ export interface DeploymentFile {
   deployer: string;
   deployBlock: number;
   verifierIsMock: boolean;
+  /** Which script wrote it ("deploy" or "demo"); the demo never overwrites a file the deploy script wrote. */
+  writtenBy?: "deploy" | "demo";
+  /** Sequencers registered at deployment. */
+  sequencers?: string[];
   contracts: { token: string; registry: string; verifier: string; rollup: string; astriaLightClient?: string; astriaSlasher?: string };
 }
 
-/** Writes `deployments/<network>.json`. */
+/** Writes `deployments/<network>.json` (`<network>.demo.json` for the demo, so it never replaces a deployment). */
 export function writeDeployment(file: DeploymentFile): string {
   const dir = join(__dirname, "..", "deployments");
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${file.network}.json`);
+  const path = join(dir, file.writtenBy === "demo" ? `${file.network}.demo.json` : `${file.network}.json`);
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   return path;
 }
 
 async function main(): Promise<void> {
-  const preset = getPreset(process.env.FERNET_PRESET ?? "local");
   const [deployer] = await ethers.getSigners();
   if (!deployer) throw new Error("No deployer account: set DEPLOYER_PRIVATE_KEY for remote networks.");
+  // Every input is checked before the first transaction.
+  const inputs = await checkDeployInputs(process.env, ethers.provider, deployer.address);
+  const { preset, sequencers } = inputs;
+  const devNode = network.name === "hardhat" || network.name === "localhost";
   console.log(`Deploying to ${network.name} with preset "${preset.name}" (${preset.description}) from ${deployer.address}`);
+  const stakes = preset.registry.stake * BigInt(sequencers.length);
   const d = await deploySystem({
     preset,
     deployer,
-    token: process.env.TOKEN_ADDRESS,
-    verifier: process.env.VERIFIER_ADDRESS,
-    treasury: process.env.TREASURY,
-    genesisArchive: process.env.GENESIS_ARCHIVE,
-    genesisSeed: process.env.GENESIS_SEED,
+    token: inputs.token,
+    verifier: inputs.verifier,
+    treasury: inputs.treasury,
+    genesisArchive: inputs.genesisArchive,
+    genesisSeed: inputs.genesisSeed,
+    // Initial sequencers: the deployer pays their stakes (minting them first from a fresh FernetToken).
+    hookTransactions: sequencers.length === 0 ? 0 : sequencers.length + (inputs.token ? 1 : 2),
+    beforeRollup: async (registry, token) => {
+      if (sequencers.length === 0) return;
+      if (!inputs.token) await (await token.mint(deployer.address, stakes)).wait();
+      await (await token.approve(await registry.getAddress(), stakes)).wait();
+      for (const s of sequencers) await (await registry.register(s.sequencer, s.withdrawer)).wait();
+      console.log(`registered ${sequencers.length} sequencer(s)`);
+      if (devNode) {
+        // Active one slot before the rollup's deployment, so they may lead from height 1.
+        await ethers.provider.send("evm_increaseTime", [Number(preset.registry.entryDelay) + 12]);
+        await ethers.provider.send("evm_mine", []);
+      } else {
+        console.log(`they become Active after the ${preset.registry.entryDelay}s entry delay; until then rounds go to backup`);
+      }
+    },
   });
   const { chainId } = await ethers.provider.getNetwork();
   const file: DeploymentFile = {
@@ -58,6 +87,8 @@ async function main(): Promise<void> {
     deployer: deployer.address,
     deployBlock: d.deployBlock,
     verifierIsMock: d.verifierIsMock,
+    writtenBy: "deploy",
+    sequencers: sequencers.map((s) => s.sequencer),
     contracts: {
       token: await d.token.getAddress(),
       registry: await d.registry.getAddress(),
@@ -65,9 +96,8 @@ async function main(): Promise<void> {
       rollup: await d.rollup.getAddress(),
     },
   };
-  if (process.env.ASTRIA_CHAIN) {
-    const chain = JSON.parse(readFileSync(process.env.ASTRIA_CHAIN, "utf8")) as AstriaChainSpec;
-    const astria = await deployAstria({ preset, deployer, rollup: file.contracts.rollup, chain, treasury: process.env.TREASURY });
+  if (inputs.astriaChain) {
+    const astria = await deployAstria({ preset, deployer, rollup: file.contracts.rollup, chain: inputs.astriaChain, treasury: inputs.treasury });
     file.contracts.astriaLightClient = await astria.lightClient.getAddress();
     file.contracts.astriaSlasher = await astria.slasher.getAddress();
     console.log("AstriaLightClient uses ECDSA stand-in keys for Astria's Ed25519 validators (see README).");
@@ -80,7 +110,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error);
+    // A bad input is reported as one readable line (naming the variable); anything else with its stack.
+    console.error(error instanceof FernetError ? `${error.name}: ${error.message}` : error);
     process.exitCode = 1;
   });
 }

@@ -17,17 +17,30 @@ import {IAstriaValidatorLightClient} from "../interfaces/IAstriaValidatorLightCl
  *
  * Roles: anyone relays headers and set changes; only signatures decide.
  * Flows:
- *   submitHeader(header, set, sigs)                   height >= current set's first height, not final yet
+ *   submitHeader(header, setId, set, sigs)            height in set setId's range, not final yet
  *   updateValidatorSet(set, next, fromHeight, sigs)   fromHeight > latestHeight and > current set's start
- * The current set is stored as a hash (32 bytes) and given in full with each call, so a call costs the
- * same storage whatever the set size; `ValidatorSetUpdated` publishes each set for relayers.
- * Invariants: at most one header per height, never overwritten; set ids and first heights only grow;
- * every accepted header and set change carries more than 2/3 of the voting power of the set that was
- * current when it was accepted.
+ * Every set is stored as a hash (32 bytes) with its height range and given in full with each call, so a
+ * call costs the same storage whatever the set size; `ValidatorSetUpdated` publishes each set for relayers.
+ *
+ * Set ranges: set 0 signs `[firstHeight, first hand-over)`, set k `[its activeFrom, next set's activeFrom)`,
+ * the current set from its first height on. A header's digest names its set, so it is accepted only under
+ * the set that signed it and only inside that set's range, whenever it is relayed: a hand-over relayed
+ * before an old set's last headers does not make them unprovable, and a header signed after a hand-over
+ * (by a next set that shares more than 2/3 of the current set's power) cannot raise `latestHeight` past
+ * the hand-over's first height before the hand-over is relayed, so no relay order blocks a valid hand-over.
+ *
+ * Latest height and gaps: headers arrive in any order, so heights below `latestHeight` may lack a header.
+ * Each such height from `firstHeight` on is final on Astria and lies in the range of a set stored here, so
+ * its header stays relayable for ever (see IAstriaLightClient.latestHeight).
+ *
+ * Invariants: at most one header per height, never overwritten; set ids and first heights only grow; set
+ * ranges are disjoint, ascending and together cover every height from `firstHeight` on; every accepted
+ * header carries more than 2/3 of the voting power of the set it names, inside that set's range, and every
+ * set change more than 2/3 of the set that was current when it was accepted.
  */
 contract AstriaLightClient is IAstriaValidatorLightClient {
-    /// @notice Domain tag of a header digest.
-    bytes32 public constant HEADER_TAG = keccak256("astria.lightclient.SequencerBlockHeader.v1");
+    /// @notice Domain tag of a header digest (v2: the digest names the signing set).
+    bytes32 public constant HEADER_TAG = keccak256("astria.lightclient.SequencerBlockHeader.v2");
     /// @notice Domain tag of a validator-set change digest.
     bytes32 public constant VALIDATOR_SET_TAG = keccak256("astria.lightclient.ValidatorSetUpdate.v1");
     /// @notice A quorum holds more than QUORUM_NUMERATOR / QUORUM_DENOMINATOR of the voting power.
@@ -48,15 +61,29 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
         bytes32 rollupTransactionsRoot;
     }
 
+    /**
+     * @dev A validator set: slot 0: setHash   slot 1: activeFrom (64) | activeUntil (64)
+     *      `activeUntil` is exclusive, `type(uint64).max` while the set is current.
+     */
+    struct StoredSet {
+        bytes32 setHash;
+        uint64 activeFrom;
+        uint64 activeUntil;
+    }
+
+    /// @notice `activeUntil` of the current set: its range is open.
+    uint64 public constant OPEN_RANGE = type(uint64).max;
+
     string private _chainId;
     bytes32 private immutable _chainIdHash;
 
-    /// @dev slot: setId (64) | set activeFromHeight (64) | latestHeight (64)
+    /// @dev slot: current setId (64) | latestHeight (64) | firstHeight (64). The first height is never
+    ///      zero, so relaying a header never writes this slot from zero (2,900 gas rather than 20,000).
     uint64 private _setId;
-    uint64 private _setActiveFrom;
     uint64 private _latestHeight;
-    bytes32 private _setHash;
+    uint64 private _firstHeight;
 
+    mapping(uint64 setId => StoredSet) private _sets;
     mapping(uint64 height => StoredHeader) private _headers;
 
     /**
@@ -73,6 +100,7 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
         }
         _chainId = chainId_;
         _chainIdHash = keccak256(bytes(chainId_));
+        _firstHeight = activeFromHeight;
         _setValidators(0, activeFromHeight, validators);
     }
 
@@ -83,20 +111,26 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
     /// @inheritdoc IAstriaValidatorLightClient
     function submitHeader(
         AstriaHeader calldata header,
+        uint64 setId,
         Validator[] calldata validators,
         ValidatorSignature[] calldata signatures
     ) external override {
         if (keccak256(bytes(header.chainId)) != _chainIdHash) {
             revert AstriaLightClient__WrongChainId(_chainId, header.chainId);
         }
+        if (setId > _setId) {
+            revert AstriaLightClient__UnknownValidatorSet(setId, _setId);
+        }
+        StoredSet storage set = _sets[setId];
         uint64 height = header.height;
-        if (height < _setActiveFrom) {
-            revert AstriaLightClient__StaleHeight(height, _setActiveFrom);
+        if (height < set.activeFrom || height >= set.activeUntil) {
+            revert AstriaLightClient__HeightOutsideSet(height, setId, set.activeFrom, set.activeUntil);
         }
         if (_headers[height].known) {
             revert AstriaLightClient__HeaderAlreadyFinalized(height);
         }
-        (uint256 signedPower, uint256 totalPower) = _checkQuorum(_headerDigest(header), validators, signatures);
+        (uint256 signedPower, uint256 totalPower) =
+            _checkQuorum(set.setHash, _headerDigest(header, setId), validators, signatures);
 
         _headers[height] = StoredHeader({
             time: header.time,
@@ -110,6 +144,7 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
         }
         emit HeaderFinalized(
             height,
+            setId,
             header.time,
             header.rollupTransactionsRoot,
             header.dataHash,
@@ -126,13 +161,20 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
         uint64 activeFromHeight,
         ValidatorSignature[] calldata signatures
     ) external override {
-        // The new set must not cover a height already final here, nor start before the current set.
-        uint64 minimum = (_latestHeight > _setActiveFrom ? _latestHeight : _setActiveFrom) + 1;
+        // The new set must not cover a height already final here, nor start before the current set. Every
+        // final header lies in the range of the set it names, so a header signed by the next set cannot be
+        // final yet, and this never refuses a hand-over whatever headers were relayed first.
+        uint64 setId = _setId;
+        StoredSet storage current = _sets[setId];
+        uint64 currentFrom = current.activeFrom;
+        uint64 minimum = (_latestHeight > currentFrom ? _latestHeight : currentFrom) + 1;
         if (activeFromHeight < minimum) {
             revert AstriaLightClient__InvalidActiveFromHeight(activeFromHeight, minimum);
         }
-        uint64 newSetId = _setId + 1;
-        _checkQuorum(_setUpdateDigest(newSetId, activeFromHeight, newValidators), validators, signatures);
+        uint64 newSetId = setId + 1;
+        bytes32 digest = _setUpdateDigest(newSetId, activeFromHeight, newValidators);
+        _checkQuorum(current.setHash, digest, validators, signatures);
+        current.activeUntil = activeFromHeight;
         _setValidators(newSetId, activeFromHeight, newValidators);
     }
 
@@ -148,6 +190,11 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
     /// @inheritdoc IAstriaLightClient
     function latestHeight() external view override returns (uint64) {
         return _latestHeight;
+    }
+
+    /// @inheritdoc IAstriaLightClient
+    function firstHeight() external view override returns (uint64) {
+        return _firstHeight;
     }
 
     /// @inheritdoc IAstriaLightClient
@@ -170,12 +217,28 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
 
     /// @inheritdoc IAstriaValidatorLightClient
     function currentValidatorSet() external view override returns (uint64 setId, bytes32 setHash, uint64 activeFrom) {
-        return (_setId, _setHash, _setActiveFrom);
+        setId = _setId;
+        StoredSet storage set = _sets[setId];
+        return (setId, set.setHash, set.activeFrom);
     }
 
     /// @inheritdoc IAstriaValidatorLightClient
-    function headerDigest(AstriaHeader calldata header) external view override returns (bytes32) {
-        return _headerDigest(header);
+    function validatorSetAt(uint64 setId)
+        external
+        view
+        override
+        returns (bytes32 setHash, uint64 activeFrom, uint64 activeUntil)
+    {
+        if (setId > _setId) {
+            revert AstriaLightClient__UnknownValidatorSet(setId, _setId);
+        }
+        StoredSet storage set = _sets[setId];
+        return (set.setHash, set.activeFrom, set.activeUntil);
+    }
+
+    /// @inheritdoc IAstriaValidatorLightClient
+    function headerDigest(AstriaHeader calldata header, uint64 setId) external view override returns (bytes32) {
+        return _headerDigest(header, setId);
     }
 
     /// @inheritdoc IAstriaValidatorLightClient
@@ -197,11 +260,12 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
     // Internal
     // =============================================================================================
 
-    function _headerDigest(AstriaHeader calldata header) private view returns (bytes32) {
+    function _headerDigest(AstriaHeader calldata header, uint64 setId) private view returns (bytes32) {
         return keccak256(
             abi.encode(
                 HEADER_TAG,
                 _chainIdHash,
+                setId,
                 header.height,
                 header.time,
                 header.dataHash,
@@ -221,18 +285,19 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
     }
 
     /**
-     * @dev Checks that `validators` is the current set and that `signatures` of `digest` by distinct
-     *      members hold more than 2/3 of its voting power. Reverts on any bad signature rather than
-     *      skipping it, so a relayer learns exactly which one is wrong.
+     * @dev Checks that `validators` is the set hashing to `expectedSetHash` and that `signatures` of
+     *      `digest` by distinct members hold more than 2/3 of its voting power. Reverts on any bad
+     *      signature rather than skipping it, so a relayer learns exactly which one is wrong.
      */
     function _checkQuorum(
+        bytes32 expectedSetHash,
         bytes32 digest,
         Validator[] calldata validators,
         ValidatorSignature[] calldata signatures
-    ) private view returns (uint256 signedPower, uint256 totalPower) {
+    ) private pure returns (uint256 signedPower, uint256 totalPower) {
         bytes32 setHash = keccak256(abi.encode(validators));
-        if (setHash != _setHash) {
-            revert AstriaLightClient__ValidatorSetMismatch(_setHash, setHash);
+        if (setHash != expectedSetHash) {
+            revert AstriaLightClient__ValidatorSetMismatch(expectedSetHash, setHash);
         }
         for (uint256 i = 0; i < validators.length; ++i) {
             totalPower += validators[i].votingPower;
@@ -258,7 +323,7 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
         }
     }
 
-    /// @dev Validates and installs a validator set (stored as its hash).
+    /// @dev Validates and installs a validator set (stored as its hash) as the current one, range open.
     function _setValidators(uint64 setId, uint64 activeFromHeight, Validator[] memory validators) private {
         if (validators.length == 0) {
             revert AstriaLightClient__EmptyValidatorSet();
@@ -278,8 +343,7 @@ contract AstriaLightClient is IAstriaValidatorLightClient {
         }
         bytes32 setHash = keccak256(abi.encode(validators));
         _setId = setId;
-        _setActiveFrom = activeFromHeight;
-        _setHash = setHash;
+        _sets[setId] = StoredSet({setHash: setHash, activeFrom: activeFromHeight, activeUntil: OPEN_RANGE});
         emit ValidatorSetUpdated(setId, activeFromHeight, setHash, totalPower, validators);
     }
 

@@ -10,9 +10,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IAstriaSlasher} from "../interfaces/IAstriaSlasher.sol";
 import {IAstriaLightClient} from "../interfaces/IAstriaLightClient.sol";
 import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
+import {ISequencerRegistry} from "../interfaces/ISequencerRegistry.sol";
 import {AstriaBindingLib} from "../libraries/AstriaBindingLib.sol";
+import {AstriaEvidenceLib} from "../libraries/AstriaEvidenceLib.sol";
 import {AstriaMerkle} from "../libraries/AstriaMerkle.sol";
-import {TxMerkle} from "../libraries/TxMerkle.sol";
 import {FernetLib} from "../libraries/FernetLib.sol";
 
 /**
@@ -28,11 +29,13 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  * Flows:
  *   bond(seq, amount)        opt-in by the sequencer (>= minimumBond), effective after optInDelay: the
  *                            first bond, or any deposit onto a bond slashed to zero; else a top-up
- *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization;
+ *   postBinding(b, es, sig)  per won height, in [proposal deadline, reveal deadline), before finalization
+ *                            (the rollup finalizes no block before its commitment deadline, so at least
+ *                            [proposal deadline, commitment deadline) is always open);
  *                            the range starts at the cursor and ends within what the light client finalized
  *   requestUnbond()          locks the commitment through tip + lookahead (every height already led)
  *   withdraw(to)             once that height is finalized and unbondDelay (the evidence window) passed
- *   prove*(...)              the six evidence types of IAstriaSlasher.Offence; each slashes `penalty`
+ *   prove*(...)              the seven evidence types of IAstriaSlasher.Offence; each slashes `penalty`
  *
  * In force: a commitment binds height h if the bond is non-zero, took effect no later than the moment
  * h's leader became known (seedKnownAt), and is not unbonding past h. Users read it before routing
@@ -46,6 +49,16 @@ import {FernetLib} from "../libraries/FernetLib.sol";
  * earlier height is final), so the cursor is known from the proposal on, and posting refuses a range
  * that does not start at it. Posting also refuses a non-empty range that ends past the light client's
  * latest final height + 1, so no binding can move the cursor back, nor past what Astria finalized.
+ * Headers reach the light client in any order, so a range may cover heights without a header there yet:
+ * each is final on Astria and stays relayable for ever (the light client keeps every validator set with
+ * its height range, and `astriaStartHeight` is at least its `firstHeight()`, checked at construction), so
+ * evidence about it first relays its header. Rule (b) is judged against the height's round start.
+ * A bound winner whose height ends in backup through its own miss (no commitment, no reveal) is
+ * slashable (AbandonedHeight); a height that ends in backup through the prover's miss consumes nothing.
+ *
+ * Structure: the stateless checks live in libraries (AstriaBindingLib: hashing, shape of a binding, the
+ * in-force rule; AstriaEvidenceLib: every evidence check); this contract reads the rollup, the light
+ * client and its own records, calls those checks, and slashes.
  *
  * Failure paths: a binding that is malformed, late, for another block or from a non-winner is refused
  * at posting (the winner is then slashable for the missing binding); evidence of nothing reverts with
@@ -77,14 +90,20 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         uint64 lockedThroughHeight;
     }
 
-    /// @dev The binding of one height (its range starts at the cursor of its posting). slot 0: entriesRoot
-    ///      slot 1: astriaStart (64) | astriaEnd (64) | entryCount (32) | posted (8) | slashed (8)
+    /**
+     * @dev The binding of one height (its range starts at the cursor of its posting), with the height's
+     *      round start, which its evidence needs (fixed before posting, so read from the rollup once). A
+     *      round start is never zero, so a non-zero one marks a posted binding.
+     *      slot 0: entriesRoot
+     *      slot 1: astriaStart (64) | astriaEnd (64) | entryCount (32) | roundStart (40) | slashed (8)
+     *      Unix seconds fit 40 bits for 34,000 years.
+     */
     struct StoredBinding {
         bytes32 entriesRoot;
         uint64 astriaStart;
         uint64 astriaEnd;
         uint32 entryCount;
-        bool posted;
+        uint40 roundStart;
         bool slashed;
     }
 
@@ -111,7 +130,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     /**
      * @param config Rollup, light client, treasury, Astria rollup id and start height, bond sizes,
      *        bounty, delays and margin; each is validated (named error on a bad value). The bonding token
-     *        and the lookahead are the rollup's.
+     *        and the lookahead are the rollup's; the rollup's token must be its registry's; the Astria start
+     *        height must be one the light client can hold (at least its `firstHeight()`).
      */
     constructor(Config memory config) EIP712("AstriaSlasher", "1") {
         if (config.rollup == address(0)) {
@@ -138,7 +158,15 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (config.unbondDelay > MAX_UNBOND_DELAY) {
             revert Astria__InvalidConfig("unbondDelay", config.unbondDelay);
         }
+        uint64 firstHeight = IAstriaLightClient(config.lightClient).firstHeight();
+        if (config.astriaStartHeight < firstHeight) {
+            revert Astria__StartBeforeLightClient(config.astriaStartHeight, firstHeight);
+        }
         IFernetRollup.Config memory rollupConfig = IFernetRollup(config.rollup).getConfig();
+        address registryToken = ISequencerRegistry(rollupConfig.registry).token();
+        if (rollupConfig.token != registryToken) {
+            revert Astria__TokenMismatch(rollupConfig.token, registryToken);
+        }
         _rollup = IFernetRollup(config.rollup);
         _lightClient = IAstriaLightClient(config.lightClient);
         _token = IERC20(rollupConfig.token);
@@ -240,7 +268,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         external
         override
     {
-        (address sequencer, bytes32 digest) = _checkPostable(binding, signature);
+        (address sequencer, bytes32 digest, uint256 roundStart) = _checkPostable(binding, signature);
         uint64 expectedStart = _expectedAstriaStart();
         AstriaBindingLib.checkRange(binding, expectedStart, _lightClient.latestHeight());
         AstriaBindingLib.checkEntries(binding, entries);
@@ -249,7 +277,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         r.astriaStart = binding.astriaStart;
         r.astriaEnd = binding.astriaEnd;
         r.entryCount = binding.entryCount;
-        r.posted = true;
+        // Safe: timestamps fit 40 bits (see StoredBinding). Marks the binding posted.
+        r.roundStart = uint40(roundStart);
         _lastBoundHeight = binding.l2Height;
         emit BindingPosted(binding.l2Height, sequencer, digest, expectedStart, binding, entries, signature);
     }
@@ -279,7 +308,9 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (signerA != signerB) {
             revert Astria__SignerMismatch(signerA, signerB);
         }
-        _checkSlashable(signerA, height, _winnerState(height));
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(height);
+        _requireWinnerKnown(height, s.phase);
+        _checkSlashable(signerA, height, s);
         emit DoubleBindingProven(height, signerA, digestA, digestB);
         _slash(signerA, height, Offence.DoubleBinding);
     }
@@ -288,7 +319,8 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     function proveWrongBlockHash(Binding calldata binding, bytes calldata signature) external override nonReentrant {
         uint256 height = binding.l2Height;
         address signer = ECDSA.recoverCalldata(_hashTypedDataV4(AstriaBindingLib.bindingHash(binding)), signature);
-        IFernetRollup.HeightState memory s = _winnerState(height);
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(height);
+        _requireWinnerKnown(height, s.phase);
         _checkSlashable(signer, height, s);
         if (binding.blockHash == s.record.blockHash) {
             revert Astria__BlockHashMatches(height, binding.blockHash);
@@ -303,12 +335,11 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
-        _checkRollupLeaf(root, e.astriaHeight, leaf);
+        AstriaEvidenceLib.checkRollupLeaf(root, _rollupId, e.astriaHeight, leaf);
         if (leaf.txsRoot == e.rollupTxsRoot) {
             revert Astria__RootMatches(e.astriaHeight, e.rollupTxsRoot);
         }
@@ -324,11 +355,11 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
-        _checkAbsent(e.astriaHeight, _astriaHeader(e.astriaHeight).rollupTransactionsRoot, neighbours);
+        bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
+        AstriaEvidenceLib.checkRollupAbsent(root, _rollupId, e.astriaHeight, neighbours);
         emit AstriaMismatchProven(
             l2Height, sequencer, AstriaMismatch.RollupAbsent, e.astriaHeight, e.rollupTxsRoot, AstriaMerkle.EMPTY_ROOT
         );
@@ -342,13 +373,13 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         RollupLeaf calldata presence,
         EntryProof[] calldata bracket
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         if (astriaHeight < r.astriaStart || astriaHeight >= r.astriaEnd) {
             revert Astria__OutsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
         }
-        _checkPresent(astriaHeight, _astriaHeader(astriaHeight).rollupTransactionsRoot, presence);
-        _checkBracket(l2Height, r, astriaHeight, bracket);
+        bytes32 root = _astriaHeader(astriaHeight).rollupTransactionsRoot;
+        AstriaEvidenceLib.checkPresent(root, _rollupId, astriaHeight, presence);
+        AstriaEvidenceLib.checkNoEntry(l2Height, r.entriesRoot, r.entryCount, astriaHeight, bracket);
         emit AstriaMismatchProven(
             l2Height, sequencer, AstriaMismatch.SkippedBlock, astriaHeight, bytes32(0), presence.txsRoot
         );
@@ -362,14 +393,10 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaTx calldata astriaTx,
         uint256 treeSize
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
-        _checkAstriaTx(e, astriaTx, treeSize);
-        if (AstriaMerkle.isLeafOfShape(astriaTx.index, treeSize, e.txCount)) {
-            revert Astria__CountConsistent(e.astriaHeight, astriaTx.index, e.txCount);
-        }
+        AstriaEvidenceLib.checkCountMismatch(e, astriaTx, treeSize);
         emit AstriaMismatchProven(
             l2Height,
             sequencer,
@@ -389,19 +416,18 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         AstriaTx calldata astriaTx,
         L2Tx calldata l2Tx
     ) external override nonReentrant {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, address sequencer, bytes32 won) = _postedBinding(l2Height);
         _checkEntry(l2Height, r, entry);
         Entry calldata e = entry.entry;
         bytes32 root = _astriaHeader(e.astriaHeight).rollupTransactionsRoot;
-        _checkRollupLeaf(root, e.astriaHeight, leaf);
+        AstriaEvidenceLib.checkRollupLeaf(root, _rollupId, e.astriaHeight, leaf);
         if (leaf.txsRoot != e.rollupTxsRoot) {
             revert Astria__EntryRootMismatch(e.astriaHeight, e.rollupTxsRoot, leaf.txsRoot);
         }
-        _checkAstriaTx(e, astriaTx, e.txCount);
+        AstriaEvidenceLib.checkAstriaTx(e, astriaTx, e.txCount);
         uint256 position = uint256(e.offset) + astriaTx.index;
         bytes32 expected = keccak256(astriaTx.data);
-        bytes32 actual = _l2TxAt(l2Height, s.record.blockHash, position, l2Tx);
+        bytes32 actual = AstriaEvidenceLib.l2TxAt(l2Height, won, position, l2Tx);
         if (actual == expected) {
             revert Astria__TxMatches(l2Height, position, actual);
         }
@@ -411,10 +437,11 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IAstriaSlasher
     function proveMissingBinding(uint256 l2Height) external override nonReentrant {
-        IFernetRollup.HeightState memory s = _winnerState(l2Height);
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(l2Height);
+        _requireWinnerKnown(l2Height, s.phase);
         address sequencer = s.record.proposer;
         _checkSlashable(sequencer, l2Height, s);
-        if (_bindings[l2Height].posted) {
+        if (_bindings[l2Height].roundStart != 0) {
             revert Astria__BindingWasPosted(l2Height);
         }
         uint256 closedAt = s.revealDeadline;
@@ -436,8 +463,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
-        (StoredBinding storage r, IFernetRollup.HeightState memory s) = _postedBinding(l2Height);
-        address sequencer = s.record.proposer;
+        (StoredBinding storage r, address sequencer, ) = _postedBinding(l2Height);
         // The range starts at the cursor (checked at posting): a block before it was consumed earlier.
         if (astriaHeight < r.astriaStart) {
             revert Astria__AlreadyConsumed(astriaHeight, r.astriaStart);
@@ -446,13 +472,22 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
             revert Astria__InsideRange(astriaHeight, r.astriaStart, r.astriaEnd);
         }
         IAstriaLightClient.FinalizedHeader memory header = _astriaHeader(astriaHeight);
-        uint256 proposedAt = s.record.proposedAt;
-        if (uint256(header.time) + _astriaMargin > proposedAt) {
-            revert Astria__NotYetRequired(astriaHeight, header.time, proposedAt);
-        }
-        _checkPresent(astriaHeight, header.rollupTransactionsRoot, presence);
+        // Rule (b) is judged against the round start, a time the sequencer knew when it built the block,
+        // never against the proposal's L1 inclusion time, which it does not control.
+        AstriaEvidenceLib.checkRequired(astriaHeight, header.time, _astriaMargin, r.roundStart);
+        AstriaEvidenceLib.checkPresent(header.rollupTransactionsRoot, _rollupId, astriaHeight, presence);
         emit RangeOmissionProven(l2Height, sequencer, astriaHeight, r.astriaStart, r.astriaEnd);
         _slash(sequencer, l2Height, Offence.RangeOmission);
+    }
+
+    /// @inheritdoc IAstriaSlasher
+    function proveAbandonedHeight(uint256 l2Height) external override nonReentrant {
+        IFernetRollup.HeightState memory s = _rollup.getHeightState(l2Height);
+        address sequencer = s.record.proposer;
+        _checkSlashable(sequencer, l2Height, s);
+        AstriaEvidenceLib.checkAbandoned(l2Height, s.record);
+        emit AbandonedHeightProven(l2Height, sequencer, s.record.prover, s.record.revealed);
+        _slash(sequencer, l2Height, Offence.AbandonedHeight);
     }
 
     // =============================================================================================
@@ -495,14 +530,14 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IAstriaSlasher
     function isInForce(address sequencer, uint256 l2Height) external view override returns (bool) {
-        return _inForce(sequencer, l2Height, _rollup.seedKnownAt(l2Height));
+        return _inForce(sequencer, l2Height, _rollup.getHeightState(l2Height).seedKnownAt);
     }
 
     /// @inheritdoc IAstriaSlasher
     function bindingAt(uint256 l2Height) external view override returns (BindingRecord memory) {
         StoredBinding storage r = _bindings[l2Height];
         return BindingRecord({
-            posted: r.posted,
+            posted: r.roundStart != 0,
             slashed: r.slashed,
             astriaStart: r.astriaStart,
             astriaEnd: r.astriaEnd,
@@ -554,10 +589,11 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
     function _checkPostable(Binding calldata binding, bytes calldata signature)
         private
         view
-        returns (address sequencer, bytes32 digest)
+        returns (address sequencer, bytes32 digest, uint256 roundStart)
     {
         uint256 height = binding.l2Height;
         IFernetRollup.HeightState memory s = _rollup.getHeightState(height);
+        roundStart = s.roundStart;
         if (s.phase == IFernetRollup.Phase.Finalized) {
             revert Astria__HeightFinalized(height);
         }
@@ -576,7 +612,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         if (!_inForce(sequencer, height, s.seedKnownAt)) {
             revert Astria__NotInForce(sequencer, height);
         }
-        if (_bindings[height].posted) {
+        if (_bindings[height].roundStart != 0) {
             revert Astria__BindingAlreadyPosted(height);
         }
     }
@@ -613,11 +649,10 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         return consumed ? r.astriaEnd : r.astriaStart;
     }
 
-    /// @dev The height's state, once its winner is settled (the proposal phase is over).
-    function _winnerState(uint256 l2Height) private view returns (IFernetRollup.HeightState memory s) {
-        s = _rollup.getHeightState(l2Height);
-        if (s.phase == IFernetRollup.Phase.NotStarted || s.phase == IFernetRollup.Phase.Proposal) {
-            revert Astria__WinnerNotKnown(l2Height, s.phase);
+    /// @dev Reverts unless the winner of `l2Height` is settled (its proposal phase is over).
+    function _requireWinnerKnown(uint256 l2Height, IFernetRollup.Phase phase) private pure {
+        if (phase == IFernetRollup.Phase.NotStarted || phase == IFernetRollup.Phase.Proposal) {
+            revert Astria__WinnerNotKnown(l2Height, phase);
         }
     }
 
@@ -635,18 +670,31 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The posted binding of `l2Height` and the height's state; its winner (the signer) is slashable.
+    /**
+     * @dev The posted binding of `l2Height`, its winner `sequencer` (the signer, checked at posting) and the
+     *      won block `won`; reverts unless the winner is slashable: not slashed for the height yet, and
+     *      still in force. In force for a posted binding is judged with the round start in place of the
+     *      seed time: the commitment was in force at posting (the rollup fixes a height's seed before its
+     *      round starts), and any opt-in since takes effect after the posting, so after the round start.
+     */
     function _postedBinding(uint256 l2Height)
         private
         view
-        returns (StoredBinding storage r, IFernetRollup.HeightState memory s)
+        returns (StoredBinding storage r, address sequencer, bytes32 won)
     {
         r = _bindings[l2Height];
-        if (!r.posted) {
+        if (r.roundStart == 0) {
             revert Astria__BindingNotPosted(l2Height);
         }
-        s = _rollup.getHeightState(l2Height);
-        _checkSlashable(s.record.proposer, l2Height, s);
+        IFernetRollup.BlockRecord memory record = _rollup.getBlock(l2Height);
+        sequencer = record.proposer;
+        won = record.blockHash;
+        if (r.slashed) {
+            revert Astria__AlreadySlashed(sequencer, l2Height);
+        }
+        if (!_inForce(sequencer, l2Height, r.roundStart)) {
+            revert Astria__NotInForce(sequencer, l2Height);
+        }
     }
 
     /**
@@ -688,128 +736,7 @@ contract AstriaSlasher is IAstriaSlasher, EIP712, ReentrancyGuardTransient {
 
     /// @dev Reverts unless `proof` shows its entry at its index of the posted binding `r`.
     function _checkEntry(uint256 l2Height, StoredBinding storage r, EntryProof calldata proof) private view {
-        bytes32 leaf = AstriaBindingLib.entryHash(proof.entry);
-        if (!TxMerkle.verify(r.entriesRoot, leaf, proof.index, r.entryCount, proof.proof)) {
-            revert Astria__InvalidEntryProof(l2Height, proof.index);
-        }
-    }
-
-    /// @dev Reverts unless `leaf` is this rollup's leaf of the Astria root `root`.
-    function _checkRollupLeaf(bytes32 root, uint64 astriaHeight, RollupLeaf calldata leaf) private view {
-        if (leaf.rollupId != _rollupId) {
-            revert Astria__WrongRollupId(_rollupId, leaf.rollupId);
-        }
-        _verifyRollupLeaf(root, astriaHeight, leaf);
-    }
-
-    /// @dev Reverts unless `leaf` is this rollup's leaf of `root` and carries txs.
-    function _checkPresent(uint64 astriaHeight, bytes32 root, RollupLeaf calldata leaf) private view {
-        _checkRollupLeaf(root, astriaHeight, leaf);
-        if (leaf.txsRoot == AstriaMerkle.EMPTY_ROOT) {
-            revert Astria__RollupHasNoTxs(astriaHeight);
-        }
-    }
-
-    /// @dev Reverts unless `leaf` (any rollup) is a leaf of `root` at its claimed position.
-    function _verifyRollupLeaf(bytes32 root, uint64 astriaHeight, RollupLeaf calldata leaf) private pure {
-        bytes32 hash = AstriaMerkle.rollupLeafHash(leaf.rollupId, leaf.txsRoot);
-        if (!AstriaMerkle.verify(root, hash, leaf.index, leaf.treeSize, leaf.proof)) {
-            revert Astria__InvalidRollupProof(astriaHeight);
-        }
-    }
-
-    /**
-     * @dev Reverts unless `neighbours` prove this rollup absent from the sorted rollup tree `root`: no
-     *      leaves at all, the first leaf above the id, the last leaf below it, or two adjacent leaves
-     *      around it (same claimed size, consecutive indices).
-     */
-    function _checkAbsent(uint64 astriaHeight, bytes32 root, RollupLeaf[] calldata neighbours) private view {
-        for (uint256 i = 0; i < neighbours.length; ++i) {
-            _verifyRollupLeaf(root, astriaHeight, neighbours[i]);
-            if (neighbours[i].rollupId == _rollupId) {
-                revert Astria__RollupPresent(astriaHeight);
-            }
-        }
-        bool proven;
-        if (neighbours.length == 0) {
-            proven = root == AstriaMerkle.EMPTY_ROOT;
-        } else if (neighbours.length == 1) {
-            RollupLeaf calldata n = neighbours[0];
-            proven = (n.index == 0 && n.rollupId > _rollupId) || (n.index + 1 == n.treeSize && n.rollupId < _rollupId);
-        } else if (neighbours.length == 2) {
-            RollupLeaf calldata below = neighbours[0];
-            RollupLeaf calldata above = neighbours[1];
-            proven = below.treeSize == above.treeSize && above.index == below.index + 1 && below.rollupId < _rollupId
-                && _rollupId < above.rollupId;
-        }
-        if (!proven) {
-            revert Astria__AbsenceNotProven(astriaHeight);
-        }
-    }
-
-    /**
-     * @dev Reverts unless `bracket` shows that the posted binding `r` has no entry at `astriaHeight`:
-     *      no entries at all, the first entry above it, the last entry below it, or two adjacent entries
-     *      around it. Entries are ascending (checked at posting), so that is a proof of absence.
-     */
-    function _checkBracket(
-        uint256 l2Height,
-        StoredBinding storage r,
-        uint64 astriaHeight,
-        EntryProof[] calldata bracket
-    ) private view {
-        for (uint256 i = 0; i < bracket.length; ++i) {
-            _checkEntry(l2Height, r, bracket[i]);
-            if (bracket[i].entry.astriaHeight == astriaHeight) {
-                revert Astria__EntryExists(astriaHeight, bracket[i].index);
-            }
-        }
-        bool proven;
-        if (bracket.length == 0) {
-            proven = r.entryCount == 0;
-        } else if (bracket.length == 1) {
-            EntryProof calldata e = bracket[0];
-            proven = (e.index == 0 && e.entry.astriaHeight > astriaHeight)
-                || (e.index + 1 == r.entryCount && e.entry.astriaHeight < astriaHeight);
-        } else if (bracket.length == 2) {
-            EntryProof calldata below = bracket[0];
-            EntryProof calldata above = bracket[1];
-            proven = above.index == below.index + 1 && below.entry.astriaHeight < astriaHeight
-                && astriaHeight < above.entry.astriaHeight;
-        }
-        if (!proven) {
-            revert Astria__NotBracketed(astriaHeight);
-        }
-    }
-
-    /// @dev Reverts unless `astriaTx` is leaf `index` of a tree of `treeSize` leaves with the entry's root.
-    function _checkAstriaTx(Entry calldata e, AstriaTx calldata astriaTx, uint256 treeSize) private pure {
-        bytes32 leaf = AstriaMerkle.leafHash(astriaTx.data);
-        if (!AstriaMerkle.verify(e.rollupTxsRoot, leaf, astriaTx.index, treeSize, astriaTx.proof)) {
-            revert Astria__InvalidAstriaTxProof(e.astriaHeight, astriaTx.index);
-        }
-    }
-
-    /**
-     * @dev The leaf at `position` of the block won at `l2Height` (zero if the block has fewer txs),
-     *      read through its header, which must hash to the won proposal.
-     */
-    function _l2TxAt(uint256 l2Height, bytes32 won, uint256 position, L2Tx calldata l2Tx)
-        private
-        pure
-        returns (bytes32)
-    {
-        bytes32 hash = FernetLib.blockHash(l2Tx.header);
-        if (hash != won) {
-            revert Astria__HeaderMismatch(l2Height, won, hash);
-        }
-        if (position >= l2Tx.header.txCount) {
-            return bytes32(0);
-        }
-        if (!TxMerkle.verify(l2Tx.header.txsRoot, l2Tx.txHash, position, l2Tx.header.txCount, l2Tx.proof)) {
-            revert Astria__InvalidL2TxProof(l2Height, position);
-        }
-        return l2Tx.txHash;
+        AstriaEvidenceLib.checkEntry(l2Height, r.entriesRoot, r.entryCount, proof);
     }
 
     function _requireNonZero(string memory name, uint256 value) private pure {

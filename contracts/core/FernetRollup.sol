@@ -6,12 +6,17 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFernetRollup} from "../interfaces/IFernetRollup.sol";
 import {ISequencerRegistry} from "../interfaces/ISequencerRegistry.sol";
 import {IProofVerifier} from "../interfaces/IProofVerifier.sol";
 import {FernetLib} from "../libraries/FernetLib.sol";
 import {RoundLib} from "../libraries/RoundLib.sol";
+import {TxMerkle} from "../libraries/TxMerkle.sol";
+import {EscrowLib} from "../libraries/EscrowLib.sol";
+import {RewardLib} from "../libraries/RewardLib.sol";
+import {SignalLib} from "../libraries/SignalLib.sol";
+import {RandomnessLib} from "../libraries/RandomnessLib.sol";
+import {SettlementLib} from "../libraries/SettlementLib.sol";
 
 /**
  * @title FernetRollup
@@ -25,22 +30,34 @@ import {RoundLib} from "../libraries/RoundLib.sol";
  *   1. propose(header)           [T0, T0+P)      eligible sequencers; only the best score is kept
  *   2. commitProver(quote, sig)  [T0+P, T0+P+C)  the quoted prover, bond locked from its escrow
  *   3. reveal(p, data)           until T0+P+C+R  the winning proposer publishes the data (calldata DA)
- *   4. submitProof(header, pf)   until T0+P+C+R+D  anyone; finalizes at once: tip, archive and RANDAO
- *                                snapshot advance, the bond is released, rewards accrue, signal counted
+ *   4. submitProof(header, pf)   [T0+P+C, T0+P+C+R+D)  anyone, once revealed; finalizes at once: tip and
+ *                                archive advance, the bond is released, rewards accrue, signal counted
  *   5. backup                    after any miss  submitBackupBlock by anyone; first valid one is final
- * Faults: a missed reveal releases the prover's bond and penalises the proposer through the registry
- * (penaliseMissedReveal); a missed proof slashes the prover's bond (slashProver). A backup submission
- * settles whichever is pending, so no slash is forgotten; each height settles exactly once.
+ * No proof lands before the commitment deadline, so [T0+P, T0+P+C) is always open for what a winner
+ * posts after its proposal (an Astria binding).
+ * Faults: a winner that arranged no commitment, or missed its reveal, is penalised through the registry
+ * (penaliseMissedCommitment, penaliseMissedReveal; a missed reveal also releases the prover's bond); a
+ * missed proof slashes the prover's bond (slashProver). A backup submission settles whichever is pending,
+ * so no slash is forgotten, and pays no reward to the party whose miss opened backup; each height
+ * settles exactly once.
  *
- * Seeds: seed(h) = keccak256(abi.encode(randao[h - LOOKAHEAD], h)) (genesis seed for early heights),
- * fixed LOOKAHEAD blocks ahead. A sequencer may propose for h only if it was Active when seed(h) became
- * known and is neither exiting nor ejected now, so no key can be registered after seeing the seed.
+ * Randomness: the randomness of round k (seeding height k + LOOKAHEAD) is the RANDAO of the first L1
+ * block in [T0(k)+P, T0(k)+P+SLOT) that runs a round call (poke included); if no call lands in that slot
+ * the previous round's value carries over. The slot is fixed when round k starts, before anyone but the
+ * L1 proposers of the slots around it can know its RANDAO, so whoever times the finalization of k - 1
+ * (and so T0(k)) picks among values it can't see. The genesis value (heights 1..LOOKAHEAD) mixes the
+ * deployer's salt with the deployment block's RANDAO. seed(h) = keccak256(abi.encode(randomness, h)).
+ * A sequencer may propose for h only if it was Active when that randomness became knowable (one slot
+ * before its block) and is neither exiting nor ejected now, so no key can be registered after seeing it.
  *
  * Invariants: tip never decreases; one canonical block per height; token balance of this contract ==
  * escrow totals + unclaimed rewards + reward pool; every bond is released or slashed exactly once.
  */
 contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using EscrowLib for EscrowLib.Escrow;
+    using RewardLib for RewardLib.Pool;
+    using SignalLib for SignalLib.Signals;
 
     /// @notice Where slashed funds go when no treasury is configured.
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
@@ -53,6 +70,9 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     uint256 public constant MAX_TX_COUNT = 2 ** 32;
     /// @notice Longest genesis delay, in seconds (timestamps are packed into 40 bits).
     uint256 public constant MAX_GENESIS_DELAY = 365 days * 10;
+    /// @notice One L1 slot (seconds): the randomness snapshot's window, and how long before its block a
+    ///         RANDAO value can be known (to the proposer of the slot before).
+    uint256 public constant SLOT = RandomnessLib.SLOT;
 
     uint8 private constant FLAG_REVEALED = 1;
     uint8 private constant FLAG_SETTLED = 2;
@@ -85,12 +105,6 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         bytes32 blockHash;
     }
 
-    /// @dev Prover escrow, one slot: total deposited | part locked in bonds.
-    struct Escrow {
-        uint128 total;
-        uint128 locked;
-    }
-
     IERC20 private immutable _token;
     ISequencerRegistry private immutable _registry;
     IProofVerifier private immutable _verifier;
@@ -113,23 +127,24 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     uint256 private immutable _signalQuorum;
     address private immutable _treasury;
 
-    /// @dev slot: tip (64) | roundStart (40)
+    /// @dev slot: tip (64) | roundStart (40) | whether the pending round's randomness snapshot was taken (8)
     uint64 private _tip;
     uint40 private _roundStart;
+    bool private _snapshotTaken;
     bytes32 private _archive;
     /// @dev dataHash of the best proposal of the pending height.
     bytes32 private _pendingDataHash;
     /// @dev slot: reward pool (128) | total burned (128)
-    uint128 private _rewardPool;
-    uint128 private _totalBurned;
+    RewardLib.Pool private _pool;
 
     mapping(uint256 height => StoredBlock) private _blocks;
     mapping(uint256 height => StoredBackup) private _backups;
-    mapping(uint256 height => bytes32) private _randao;
-    mapping(address prover => Escrow) private _escrows;
+    /// @dev Randomness of each round (0: genesis), packed: value (216 bits) << 40 | knownAt (40 bits).
+    ///      Written once, never changed; zero until fixed.
+    mapping(uint256 round => uint256) private _randomness;
+    mapping(address prover => EscrowLib.Escrow) private _escrows;
     mapping(address account => uint256) private _rewards;
-    mapping(uint256 round => mapping(bytes32 payload => uint256)) private _signals;
-    mapping(uint256 round => bytes32) private _passed;
+    SignalLib.Signals private _signals;
 
     /**
      * @param config Token, registry, verifier, treasury, genesis values, durations, bonds, rewards,
@@ -175,6 +190,19 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (exitDelay <= roundLength) {
             revert Rollup__InvalidConfig("registry.exitDelay", exitDelay);
         }
+        address registryToken = ISequencerRegistry(config.registry).token();
+        if (registryToken != config.token) {
+            revert Rollup__TokenMismatch(config.token, registryToken);
+        }
+        // A winner that misses (or a prover that withholds) and reports itself, or lets a friend submit
+        // the backup block, recovers the bounty and the block reward: its loss must cover both.
+        uint256 minimumLoss = SettlementLib.minimumLoss(config.blockReward, config.slashBountyBps);
+        if (config.missedRevealPenalty < minimumLoss) {
+            revert Rollup__PenaltyTooLow("missedRevealPenalty", config.missedRevealPenalty, minimumLoss);
+        }
+        if (config.minimumProverBond < minimumLoss) {
+            revert Rollup__PenaltyTooLow("minimumProverBond", config.minimumProverBond, minimumLoss);
+        }
         _token = IERC20(config.token);
         _registry = ISequencerRegistry(config.registry);
         _verifier = IProofVerifier(config.verifier);
@@ -198,6 +226,10 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         _signalQuorum = config.signalQuorum;
         _archive = config.genesisArchive;
         _roundStart = uint40(block.timestamp + config.genesisDelay);
+        // Genesis randomness: the deployer's salt can't choose it alone (no public default to grind keys
+        // against); the deployment block's RANDAO was knowable one slot before it.
+        bytes32 genesis = keccak256(abi.encode(config.genesisSeed, block.prevrandao, block.chainid, address(this)));
+        _fixRandomness(0, genesis, block.timestamp - SLOT, false);
     }
 
     // =============================================================================================
@@ -212,11 +244,13 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (phase != Phase.Proposal) {
             revert Rollup__WrongPhase(height, Phase.Proposal, phase);
         }
-        uint256 knownAt = _seedKnownAt(height);
-        if (!_registry.isEligible(msg.sender, knownAt)) {
-            revert Rollup__NotEligible(msg.sender, height, knownAt);
+        uint256 word = _randomnessFor(height);
+        uint256 knownAt = RandomnessLib.knownAt(word);
+        ISequencerRegistry.Eligibility why = _registry.eligibility(msg.sender, knownAt);
+        if (why != ISequencerRegistry.Eligibility.Eligible) {
+            revert Rollup__NotEligible(msg.sender, height, knownAt, why);
         }
-        bytes32 seed_ = _seed(height);
+        bytes32 seed_ = FernetLib.seed(RandomnessLib.value(word), height);
         uint256 newScore = FernetLib.score(seed_, msg.sender);
         StoredBlock storage b = _blocks[height];
         if (b.proposer != address(0)) {
@@ -232,11 +266,12 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         b.blockHash = hash;
         b.txsRoot = header.txsRoot;
         _pendingDataHash = header.dataHash;
-        emit BlockProposed(height, msg.sender, hash, header.dataHash, newScore);
+        emit BlockProposed(height, msg.sender, hash, header, newScore);
     }
 
     /// @inheritdoc IFernetRollup
     function commitProver(Quote calldata quote, bytes calldata signature) external override {
+        _snapshot();
         uint256 height = _pendingHeight();
         if (quote.height != height) {
             revert Rollup__WrongHeight(height, quote.height);
@@ -271,21 +306,16 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (signer != b.proposer) {
             revert Rollup__InvalidQuoteSigner(signer, b.proposer);
         }
-        Escrow storage e = _escrows[msg.sender];
-        uint256 free = uint256(e.total) - e.locked;
-        if (free < quote.bond) {
-            revert Rollup__InsufficientEscrow(msg.sender, free, quote.bond);
-        }
-        // Safe: bond <= free <= total - locked < 2^128.
-        e.locked += uint128(quote.bond);
+        _escrows[msg.sender].lock(msg.sender, quote.bond);
         b.prover = msg.sender;
         b.bond = uint96(quote.bond);
         b.proverRewardBps = uint16(quote.proverRewardBps);
-        emit ProverCommitted(height, msg.sender, b.blockHash, quote.bond);
+        emit ProverCommitted(height, msg.sender, b.blockHash, quote.bond, quote.proverRewardBps, quote.validUntil);
     }
 
     /// @inheritdoc IFernetRollup
     function reveal(uint256 height, bytes calldata data) external override {
+        _snapshot();
         uint256 pending = _pendingHeight();
         if (height != pending) {
             revert Rollup__WrongHeight(pending, height);
@@ -312,6 +342,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFernetRollup
     function submitProof(Header calldata header, bytes calldata proof) external override {
+        _snapshot();
         uint256 height = _pendingHeight();
         if (header.height != height) {
             revert Rollup__WrongHeight(height, header.height);
@@ -328,22 +359,25 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (b.flags & FLAG_REVEALED == 0) {
             revert Rollup__NotRevealed(height);
         }
+        // Not before the commitment deadline (the phase reads Commitment until then), nor in backup.
         (Phase phase,) = _phaseOf(b);
-        if (phase == Phase.Backup) {
+        if (phase != Phase.Proving) {
             revert Rollup__WrongPhase(height, Phase.Proving, phase);
         }
         _verify(header, prover, proof);
 
         // Release the bond.
         uint96 bond = b.bond;
-        _escrows[prover].locked -= bond;
+        _escrows[prover].release(bond);
         b.flags |= FLAG_SETTLED;
         emit BondReleased(height, prover, bond);
 
         _finalize(height, b, header.archive, hash, Finalization.Proven);
-        _accrueRewards(height, msg.sender, prover, b.proverRewardBps, b.proposer);
+        // The submitter share goes to the committed prover whoever sends the proof: copying a proof's
+        // calldata earns nothing.
+        _accrueRewards(height, prover, prover, b.proverRewardBps, b.proposer);
         if (header.signal != bytes32(0)) {
-            _countSignal(height, header.signal);
+            _signals.count(height, header.signal, _signalRoundSize, _signalQuorum);
         }
     }
 
@@ -353,6 +387,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         override
         nonReentrant
     {
+        _snapshot();
         uint256 height = _pendingHeight();
         StoredBlock storage b = _blocks[height];
         (Phase phase, BackupReason reason) = _phaseOf(b);
@@ -371,17 +406,40 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         _backups[height] = StoredBackup({submitter: msg.sender, blockHash: hash});
         emit BlockRevealed(height, dataHash, data);
         _finalize(height, b, header.archive, hash, Finalization.Backup);
-        _accrueRewards(height, msg.sender, msg.sender, FernetLib.BPS, msg.sender);
+        // The party whose miss opened backup can't earn the backup block's rewards (they stay in the pool).
+        if (msg.sender != SettlementLib.faultyParty(reason, b.proposer, b.prover)) {
+            _accrueRewards(height, msg.sender, msg.sender, FernetLib.BPS, msg.sender);
+        }
     }
 
     /// @inheritdoc IFernetRollup
     function slashProver(uint256 height) external override nonReentrant {
+        _snapshot();
         _settleFault(height, BackupReason.NoProof);
     }
 
     /// @inheritdoc IFernetRollup
     function penaliseMissedReveal(uint256 height) external override nonReentrant {
+        _snapshot();
         _settleFault(height, BackupReason.NoReveal);
+    }
+
+    /// @inheritdoc IFernetRollup
+    function penaliseMissedCommitment(uint256 height) external override nonReentrant {
+        _snapshot();
+        _settleFault(height, BackupReason.NoCommitment);
+    }
+
+    /// @inheritdoc IFernetRollup
+    function poke() external override {
+        if (!_snapshot()) {
+            uint256 round = _pendingHeight();
+            if (_snapshotTaken) {
+                revert Rollup__NoSnapshotDue(round, 0, 0, block.timestamp);
+            }
+            (uint256 windowStart, uint256 windowEnd) = RandomnessLib.window(_roundStart, _proposalDuration);
+            revert Rollup__NoSnapshotDue(round, windowStart, windowEnd, block.timestamp);
+        }
     }
 
     // =============================================================================================
@@ -393,7 +451,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        _escrows[msg.sender].total += SafeCast.toUint128(amount);
+        _escrows[msg.sender].deposit(amount);
         emit EscrowDeposited(msg.sender, amount);
         _token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -403,13 +461,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        Escrow storage e = _escrows[msg.sender];
-        uint256 free = uint256(e.total) - e.locked;
-        if (free < amount) {
-            revert Rollup__InsufficientEscrow(msg.sender, free, amount);
-        }
-        // Safe: amount <= free <= total.
-        e.total -= uint128(amount);
+        _escrows[msg.sender].withdraw(msg.sender, amount);
         emit EscrowWithdrawn(msg.sender, amount);
         _token.safeTransfer(msg.sender, amount);
     }
@@ -419,7 +471,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (amount == 0) {
             revert Rollup__ZeroAmount();
         }
-        _rewardPool += SafeCast.toUint128(amount);
+        _pool.fund(amount);
         emit RewardPoolFunded(msg.sender, amount);
         _token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -429,11 +481,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         if (recipient == address(0)) {
             revert Rollup__ZeroAddress("recipient");
         }
-        amount = _rewards[msg.sender];
-        if (amount == 0) {
-            revert Rollup__NothingToClaim(msg.sender);
-        }
-        _rewards[msg.sender] = 0;
+        amount = RewardLib.claim(_rewards, msg.sender);
         emit RewardsClaimed(msg.sender, recipient, amount);
         _token.safeTransfer(recipient, amount);
     }
@@ -483,29 +531,46 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IFernetRollup
-    function seed(uint256 height) external view override returns (bytes32) {
-        if (_seedKnownAt(height) == 0) {
-            revert Rollup__WrongHeight(_tip + _lookahead, height);
+    function seed(uint256 height) public view override returns (bytes32) {
+        uint256 word = _randomnessFor(height);
+        if (word == 0) {
+            revert Rollup__SeedUnknown(height);
         }
-        return _seed(height);
+        return FernetLib.seed(RandomnessLib.value(word), height);
     }
 
     /// @inheritdoc IFernetRollup
     function seedKnownAt(uint256 height) external view override returns (uint256) {
-        return _seedKnownAt(height);
+        return RandomnessLib.knownAt(_randomnessFor(height));
     }
 
     /// @inheritdoc IFernetRollup
     function score(uint256 height, address sequencer) external view override returns (uint256) {
-        if (_seedKnownAt(height) == 0) {
-            revert Rollup__WrongHeight(_tip + _lookahead, height);
-        }
-        return FernetLib.score(_seed(height), sequencer);
+        return FernetLib.score(seed(height), sequencer);
     }
 
     /// @inheritdoc IFernetRollup
-    function randaoOf(uint256 height) external view override returns (bytes32) {
-        return _randao[height];
+    function randomnessOf(uint256 round) external view override returns (bytes32 value, uint256 knownAt) {
+        uint256 word = round == 0 ? _randomness[0] : _randomnessFor(round + _lookahead);
+        return (RandomnessLib.value(word), RandomnessLib.knownAt(word));
+    }
+
+    /// @inheritdoc IFernetRollup
+    function deployedAt() external view override returns (uint256) {
+        return _deployedAt;
+    }
+
+    /// @inheritdoc IFernetRollup
+    function signalRoundOf(uint256 height) external view override returns (uint256) {
+        if (height == 0) {
+            revert Rollup__WrongHeight(1, 0);
+        }
+        return SignalLib.roundOf(height, _signalRoundSize);
+    }
+
+    /// @inheritdoc IFernetRollup
+    function txsRootOf(bytes32[] calldata txHashes) external pure override returns (bytes32) {
+        return TxMerkle.rootOf(txHashes);
     }
 
     /// @inheritdoc IFernetRollup
@@ -535,9 +600,10 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     function getHeightState(uint256 height) external view override returns (HeightState memory s) {
         s.height = height;
         s.record = getBlock(height);
-        s.seedKnownAt = _seedKnownAt(height);
-        if (s.seedKnownAt != 0) {
-            s.seed = _seed(height);
+        uint256 word = height == 0 ? 0 : _randomnessFor(height);
+        s.seedKnownAt = RandomnessLib.knownAt(word);
+        if (word != 0) {
+            s.seed = FernetLib.seed(RandomnessLib.value(word), height);
             if (s.record.proposer != address(0)) {
                 s.bestScore = FernetLib.score(s.seed, s.record.proposer);
             }
@@ -571,7 +637,7 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFernetRollup
     function escrowOf(address prover) external view override returns (uint256 total, uint256 locked) {
-        Escrow storage e = _escrows[prover];
+        EscrowLib.Escrow storage e = _escrows[prover];
         return (e.total, e.locked);
     }
 
@@ -582,22 +648,22 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IFernetRollup
     function rewardPool() external view override returns (uint256) {
-        return _rewardPool;
+        return _pool.pool;
     }
 
     /// @inheritdoc IFernetRollup
     function totalBurned() external view override returns (uint256) {
-        return _totalBurned;
+        return _pool.burned;
     }
 
     /// @inheritdoc IFernetRollup
     function signalCount(uint256 round, bytes32 payload) external view override returns (uint256) {
-        return _signals[round][payload];
+        return _signals.counts[round][payload];
     }
 
     /// @inheritdoc IFernetRollup
     function passedPayload(uint256 round) external view override returns (bytes32) {
-        return _passed[round];
+        return _signals.passed[round];
     }
 
     // =============================================================================================
@@ -629,17 +695,44 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev seed(h): from the RANDAO snapshot of h - lookahead, or the genesis seed for early heights.
-    function _seed(uint256 height) private view returns (bytes32) {
-        return FernetLib.seed(height > _lookahead ? _randao[height - _lookahead] : _genesisSeed, height);
+    /**
+     * @dev The packed randomness seeding `height` (round `height - lookahead`, or genesis), 0 if not fixed:
+     *      a past round's is stored; the pending round's is stored once its snapshot was taken, or is
+     *      the previous round's once its slot passed without one (stored as such at finalization).
+     */
+    function _randomnessFor(uint256 height) private view returns (uint256 word) {
+        if (height <= _lookahead) {
+            return _randomness[0];
+        }
+        uint256 round = height - _lookahead;
+        word = _randomness[round];
+        if (word == 0 && round == _pendingHeight()) {
+            (, uint256 windowEnd) = RandomnessLib.window(_roundStart, _proposalDuration);
+            if (block.timestamp >= windowEnd) {
+                word = _randomness[round - 1];
+            }
+        }
     }
 
-    /// @dev When seed(h) became known: finalization of h - lookahead, deployment for early heights, 0 if unknown.
-    function _seedKnownAt(uint256 height) private view returns (uint256) {
-        if (height <= _lookahead) {
-            return _deployedAt;
+    /**
+     * @dev Takes the pending round's snapshot if now is in its slot `[T0+P, T0+P+SLOT)` and none was
+     *      taken: the block's RANDAO, knowable one slot before. Returns whether it took one.
+     */
+    function _snapshot() private returns (bool) {
+        (uint256 windowStart, uint256 windowEnd) = RandomnessLib.window(_roundStart, _proposalDuration);
+        if (_snapshotTaken || block.timestamp < windowStart || block.timestamp >= windowEnd) {
+            return false;
         }
-        return _blocks[height - _lookahead].finalizedAt;
+        _snapshotTaken = true;
+        _fixRandomness(_pendingHeight(), bytes32(block.prevrandao), block.timestamp - SLOT, false);
+        return true;
+    }
+
+    /// @dev Stores the randomness of `round` (216 bits of `value`, and `knownAt`) for good.
+    function _fixRandomness(uint256 round, bytes32 raw, uint256 knownAt, bool carried) private {
+        uint256 word = RandomnessLib.pack(raw, knownAt);
+        _randomness[round] = word;
+        emit RandomnessFixed(round, RandomnessLib.value(word), knownAt, carried);
     }
 
     function _checkExtendsTip(Header calldata header) private view {
@@ -676,50 +769,30 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Advances the tip to `height` and stores its RANDAO snapshot and finalization time.
+    /// @dev Advances the tip to `height` and its finalization time; carries the previous round's
+    ///      randomness over if this round's snapshot slot passed without a call.
     function _finalize(uint256 height, StoredBlock storage b, bytes32 newArchive, bytes32 hash, Finalization kind)
         private
     {
-        bytes32 randao = bytes32(block.prevrandao);
+        if (!_snapshotTaken) {
+            uint256 previous = _randomness[height - 1];
+            _randomness[height] = previous;
+            emit RandomnessFixed(height, RandomnessLib.value(previous), RandomnessLib.knownAt(previous), true);
+        }
         _tip = uint64(height);
         _roundStart = uint40(block.timestamp);
+        _snapshotTaken = false;
         _archive = newArchive;
-        _randao[height] = randao;
         b.finalizedAt = uint32(block.timestamp);
         b.finalization = kind;
-        emit BlockFinalized(height, hash, kind, newArchive, randao, msg.sender);
+        emit BlockFinalized(height, hash, kind, newArchive, msg.sender);
     }
 
     /// @dev Pays the block reward (or what the pool has) as pull payments.
     function _accrueRewards(uint256 height, address submitter, address prover, uint256 proverBps, address sequencer)
         private
     {
-        uint256 pool = _rewardPool;
-        uint256 paid = pool < _blockReward ? pool : _blockReward;
-        if (paid == 0) {
-            return;
-        }
-        // Safe: paid <= pool.
-        unchecked {
-            _rewardPool = uint128(pool - paid);
-        }
-        (uint256 toSubmitter, uint256 toProver, uint256 toSequencer) =
-            FernetLib.splitReward(paid, _submitterRewardBps, proverBps);
-        _rewards[submitter] += toSubmitter;
-        _rewards[prover] += toProver;
-        _rewards[sequencer] += toSequencer;
-        emit RewardsAccrued(height, submitter, toSubmitter, prover, toProver, sequencer, toSequencer);
-    }
-
-    /// @dev Counts the signal of the happy-path block `height`; records the payload at quorum.
-    function _countSignal(uint256 height, bytes32 payload) private {
-        uint256 round = (height - 1) / _signalRoundSize;
-        uint256 count = ++_signals[round][payload];
-        emit Signalled(round, payload, height, count);
-        if (count == _signalQuorum) {
-            _passed[round] = payload;
-            emit PayloadPassed(round, payload, count);
-        }
+        _pool.accrue(_rewards, height, _blockReward, _submitterRewardBps, submitter, prover, proverBps, sequencer);
     }
 
     /// @dev Permissionless settlement of the fault `expected` at the pending height.
@@ -739,8 +812,8 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
     }
 
     /**
-     * @dev Settles the bond of `height` once: released on a missed reveal (with the proposer's penalty),
-     *      slashed on a missed proof; nothing to do for the other backup reasons.
+     * @dev Settles `height` once: a missed commitment penalises the winner; a missed reveal releases the
+     *      bond and penalises the winner; a missed proof slashes the bond; nothing to do without a proposal.
      */
     function _settle(uint256 height, StoredBlock storage b, BackupReason reason, address reporter) private {
         if (b.flags & FLAG_SETTLED != 0) {
@@ -748,40 +821,46 @@ contract FernetRollup is IFernetRollup, EIP712, ReentrancyGuardTransient {
         }
         if (reason == BackupReason.NoReveal) {
             b.flags |= FLAG_SETTLED;
-            _escrows[b.prover].locked -= b.bond;
+            _escrows[b.prover].release(b.bond);
             emit BondReleased(height, b.prover, b.bond);
-            _penaliseProposer(height, b.proposer, reporter);
+            _penaliseProposer(height, b, reporter, reason);
+        } else if (reason == BackupReason.NoCommitment) {
+            b.flags |= FLAG_SETTLED;
+            _penaliseProposer(height, b, reporter, reason);
         } else if (reason == BackupReason.NoProof) {
             b.flags |= FLAG_SETTLED;
             address prover = b.prover;
             uint96 bond = b.bond;
-            Escrow storage e = _escrows[prover];
-            e.locked -= bond;
-            e.total -= bond;
-            uint256 bounty = FernetLib.share(bond, _slashBountyBps);
-            uint256 burned = bond - bounty;
-            _totalBurned += uint128(burned);
+            _escrows[prover].forfeit(bond);
+            (uint256 bounty, uint256 burned) = SettlementLib.split(bond, _slashBountyBps);
+            _pool.recordBurn(burned);
             emit ProverSlashed(height, prover, reporter, bounty, burned);
             _payOut(reporter, bounty, burned);
         }
     }
 
-    /// @dev Takes the missed-reveal penalty from the proposer's stake; bounty to the reporter, rest burned.
-    function _penaliseProposer(uint256 height, address proposer, address reporter) private {
+    /**
+     * @dev Takes the winner's miss penalty from the registration that proposed (registered by its
+     *      proposal time, so never the key's next owner); bounty to the reporter, rest burned.
+     */
+    function _penaliseProposer(uint256 height, StoredBlock storage b, address reporter, BackupReason reason)
+        private
+    {
+        address proposer = b.proposer;
         uint256 penalty;
         if (_missedRevealPenalty > 0) {
             // A proposer that already withdrew (or a registry that refuses) must not block the bond
             // release or backup mode: the penalty is then zero, and the event says so.
-            try _registry.slash(proposer, _missedRevealPenalty) returns (uint256 slashed) {
+            try _registry.slash(proposer, _missedRevealPenalty, b.proposedAt) returns (uint256 slashed) {
                 penalty = slashed;
             } catch {
                 penalty = 0;
             }
         }
-        uint256 bounty = FernetLib.share(penalty, _slashBountyBps);
-        _totalBurned += uint128(penalty - bounty);
-        emit ProposerPenalised(height, proposer, reporter, penalty, bounty);
-        _payOut(reporter, bounty, penalty - bounty);
+        (uint256 bounty, uint256 burned) = SettlementLib.split(penalty, _slashBountyBps);
+        _pool.recordBurn(burned);
+        emit ProposerPenalised(height, proposer, reporter, reason, penalty, bounty);
+        _payOut(reporter, bounty, burned);
     }
 
     function _payOut(address reporter, uint256 bounty, uint256 burned) private {

@@ -15,9 +15,10 @@ import {ISequencerRegistry} from "../interfaces/ISequencerRegistry.sol";
  * Roles
  * - anyone registers a sequencer key, paying the fixed stake; a withdrawer receives it back;
  * - the sequencer or its withdrawer exits and, after the exit delay, withdraws;
- * - authorised slashers (the rollup) take stake for faults; the owner changes that set only through
- *   a queued change that waits longer than the exit delay, so every sequencer can leave before a new
- *   slasher can touch its stake.
+ * - authorised slashers (the rollup) take stake for faults, only from the registration that committed
+ *   the fault; the owner changes that set only through a queued change that waits longer than the exit
+ *   delay and lapses if not executed within a window; a slasher added that way reaches only
+ *   registrations made at least an exit delay before it applied, so every sequencer can leave first.
  *
  * Lifecycle of one registration (times in seconds, `t` the time asked about)
  *   None -register-> Queued (t < activeFrom = registeredAt + entryDelay) -> Active
@@ -41,6 +42,17 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
         uint256 entryDelay;
         uint256 exitDelay;
         uint256 slasherChangeDelay;
+        uint256 slasherChangeWindow;
+    }
+
+    /// @notice One L1 slot (seconds): the shortest entry delay, so a key registered once a seed's RANDAO
+    ///         is knowable (by the proposer of the slot before it is taken) is never eligible for it.
+    uint256 public constant SLOT = 12;
+
+    /// @dev A slasher: whether it may slash, and when an executed change last authorised it (0: initial).
+    struct Slasher {
+        bool allowed;
+        uint40 authorisedAt;
     }
 
     /**
@@ -64,10 +76,11 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
     uint40 private immutable _entryDelay;
     uint40 private immutable _exitDelay;
     uint256 private immutable _slasherChangeDelay;
+    uint256 private immutable _slasherChangeWindow;
 
     mapping(address sequencer => Registration) private _registrations;
     address[] private _keys;
-    mapping(address slasher => bool) private _slashers;
+    mapping(address slasher => Slasher) private _slashers;
     mapping(address slasher => SlasherChange) private _pendingSlasherChanges;
 
     modifier onlySequencerOrWithdrawer(address sequencer, Registration storage reg) {
@@ -79,8 +92,8 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
 
     /**
      * @param config Token, stake, minimum stake and delays. Delays are in seconds; the entry delay must
-     *        be non-zero (the rollup's anti-grinding rule relies on it) and the slasher-change delay
-     *        longer than the exit delay.
+     *        be at least one L1 slot (the rollup's anti-grinding rule relies on it), the slasher-change
+     *        delay longer than the exit delay, and the slasher-change window non-zero.
      * @param owner_ Owner allowed to queue slasher changes.
      * @param initialSlashers Slashers authorised from deployment (e.g. the rollup, at its predicted address).
      */
@@ -94,7 +107,7 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
         if (config.minimumStake == 0 || config.minimumStake > config.stake) {
             revert Registry__InvalidConfig("minimumStake", config.minimumStake);
         }
-        if (config.entryDelay == 0 || config.entryDelay > type(uint32).max) {
+        if (config.entryDelay < SLOT || config.entryDelay > type(uint32).max) {
             revert Registry__InvalidConfig("entryDelay", config.entryDelay);
         }
         if (config.exitDelay == 0 || config.exitDelay > type(uint32).max) {
@@ -105,17 +118,21 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
         if (config.slasherChangeDelay <= config.exitDelay || config.slasherChangeDelay > type(uint32).max) {
             revert Registry__InvalidConfig("slasherChangeDelay", config.slasherChangeDelay);
         }
+        if (config.slasherChangeWindow == 0 || config.slasherChangeWindow > type(uint32).max) {
+            revert Registry__InvalidConfig("slasherChangeWindow", config.slasherChangeWindow);
+        }
         _token = IERC20(config.token);
         _stake = uint96(config.stake);
         _minimumStake = config.minimumStake;
         _entryDelay = uint40(config.entryDelay);
         _exitDelay = uint40(config.exitDelay);
         _slasherChangeDelay = config.slasherChangeDelay;
+        _slasherChangeWindow = config.slasherChangeWindow;
         for (uint256 i = 0; i < initialSlashers.length; ++i) {
             if (initialSlashers[i] == address(0)) {
                 revert Registry__ZeroAddress();
             }
-            _slashers[initialSlashers[i]] = true;
+            _slashers[initialSlashers[i]] = Slasher({allowed: true, authorisedAt: 0});
             emit SlasherSet(initialSlashers[i], true);
         }
     }
@@ -197,14 +214,29 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc ISequencerRegistry
-    function slash(address sequencer, uint256 amount) external override nonReentrant returns (uint256 slashed) {
-        if (!_slashers[msg.sender]) {
+    function slash(address sequencer, uint256 amount, uint256 faultAt)
+        external
+        override
+        nonReentrant
+        returns (uint256 slashed)
+    {
+        Slasher memory slasher = _slashers[msg.sender];
+        if (!slasher.allowed) {
             revert Registry__NotSlasher(msg.sender);
         }
         if (amount == 0) {
             revert Registry__ZeroSlash();
         }
         Registration storage reg = _registered(sequencer);
+        uint256 registeredAt = uint256(reg.activeFrom) - _entryDelay;
+        if (registeredAt > faultAt) {
+            revert Registry__RegistrationAfterFault(sequencer, registeredAt, faultAt);
+        }
+        // A slasher added by a queued change reaches only registrations that had a full exit delay,
+        // before it applied, to leave: older ones saw the change queued (its delay exceeds the exit delay).
+        if (slasher.authorisedAt != 0 && registeredAt + _exitDelay >= slasher.authorisedAt) {
+            revert Registry__SlasherTooRecent(msg.sender, sequencer, registeredAt, slasher.authorisedAt);
+        }
         uint96 remaining = reg.stake;
         slashed = amount < remaining ? amount : remaining;
         // Safe: slashed <= remaining by the line above.
@@ -235,8 +267,10 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
             revert Registry__ZeroAddress();
         }
         uint64 executableAt = uint64(block.timestamp + _slasherChangeDelay);
-        _pendingSlasherChanges[slasher] = SlasherChange({allowed: allowed, executableAt: executableAt});
-        emit SlasherChangeQueued(slasher, allowed, executableAt);
+        uint64 expiresAt = executableAt + uint64(_slasherChangeWindow);
+        _pendingSlasherChanges[slasher] =
+            SlasherChange({allowed: allowed, executableAt: executableAt, expiresAt: expiresAt});
+        emit SlasherChangeQueued(slasher, allowed, executableAt, expiresAt);
     }
 
     /// @inheritdoc ISequencerRegistry
@@ -248,8 +282,11 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
         if (block.timestamp < change.executableAt) {
             revert Registry__SlasherChangeNotReady(slasher, change.executableAt, block.timestamp);
         }
+        if (block.timestamp >= change.expiresAt) {
+            revert Registry__SlasherChangeExpired(slasher, change.expiresAt, block.timestamp);
+        }
         delete _pendingSlasherChanges[slasher];
-        _slashers[slasher] = change.allowed;
+        _slashers[slasher] = Slasher({allowed: change.allowed, authorisedAt: uint40(block.timestamp)});
         emit SlasherSet(slasher, change.allowed);
     }
 
@@ -298,7 +335,18 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc ISequencerRegistry
     function isSlasher(address account) external view override returns (bool) {
-        return _slashers[account];
+        return _slashers[account].allowed;
+    }
+
+    /// @inheritdoc ISequencerRegistry
+    function slasherChangeWindow() external view override returns (uint256) {
+        return _slasherChangeWindow;
+    }
+
+    /// @inheritdoc ISequencerRegistry
+    function slasherAuthorisedAt(address slasher) external view override returns (uint256) {
+        Slasher memory s = _slashers[slasher];
+        return s.allowed ? s.authorisedAt : 0;
     }
 
     /// @inheritdoc ISequencerRegistry
@@ -318,17 +366,29 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc ISequencerRegistry
     function getSequencer(address sequencer) external view override returns (SequencerView memory info) {
-        Registration storage reg = _registrations[sequencer];
-        if (reg.withdrawer == address(0)) {
-            return info;
+        SequencerEntry memory e = _entry(sequencer);
+        info.withdrawer = e.withdrawer;
+        info.stake = e.stake;
+        info.registeredAt = e.registeredAt;
+        info.activeFrom = e.activeFrom;
+        info.exitInitiatedAt = e.exitInitiatedAt;
+        info.exitableAt = e.exitableAt;
+        info.ejectedAt = e.ejectedAt;
+    }
+
+    /// @inheritdoc ISequencerRegistry
+    function getSequencers(uint256 offset, uint256 limit)
+        external
+        view
+        override
+        returns (SequencerEntry[] memory page)
+    {
+        uint256 count = _keys.length;
+        uint256 end = offset >= count ? offset : (limit > count - offset ? count : offset + limit);
+        page = new SequencerEntry[](end - offset);
+        for (uint256 i = offset; i < end; ++i) {
+            page[i - offset] = _entry(_keys[i]);
         }
-        info.withdrawer = reg.withdrawer;
-        info.stake = reg.stake;
-        info.activeFrom = reg.activeFrom;
-        info.registeredAt = uint256(reg.activeFrom) - _entryDelay;
-        info.exitInitiatedAt = reg.exitInitiatedAt;
-        info.exitableAt = reg.exitInitiatedAt == 0 ? 0 : uint256(reg.exitInitiatedAt) + _exitDelay;
-        info.ejectedAt = reg.ejectedAt;
     }
 
     /// @inheritdoc ISequencerRegistry
@@ -346,6 +406,22 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
     function isEligible(address sequencer, uint256 seedKnownAt) external view override returns (bool) {
         Registration storage reg = _registrations[sequencer];
         return reg.exitInitiatedAt == 0 && reg.withdrawer != address(0) && reg.activeFrom <= seedKnownAt;
+    }
+
+    /// @inheritdoc ISequencerRegistry
+    function eligibility(address sequencer, uint256 seedKnownAt) external view override returns (Eligibility) {
+        Registration storage reg = _registrations[sequencer];
+        if (reg.withdrawer == address(0)) {
+            return Eligibility.Unregistered;
+        }
+        uint256 activeFrom = reg.activeFrom;
+        if (activeFrom > seedKnownAt) {
+            return activeFrom - _entryDelay > seedKnownAt ? Eligibility.RegisteredAfterSeed : Eligibility.Queued;
+        }
+        if (reg.exitInitiatedAt != 0) {
+            return reg.ejectedAt != 0 ? Eligibility.Ejected : Eligibility.Exiting;
+        }
+        return Eligibility.Eligible;
     }
 
     /// @inheritdoc ISequencerRegistry
@@ -368,6 +444,23 @@ contract SequencerRegistry is ISequencerRegistry, Ownable2Step, ReentrancyGuardT
         if (reg.withdrawer == address(0)) {
             revert Registry__NotRegistered(sequencer);
         }
+    }
+
+    /// @dev The paged view's row for `sequencer` (status now; all zero but the key after a withdrawal).
+    function _entry(address sequencer) private view returns (SequencerEntry memory e) {
+        e.sequencer = sequencer;
+        Registration storage reg = _registrations[sequencer];
+        if (reg.withdrawer == address(0)) {
+            return e;
+        }
+        e.status = _statusAt(reg, block.timestamp);
+        e.withdrawer = reg.withdrawer;
+        e.stake = reg.stake;
+        e.activeFrom = reg.activeFrom;
+        e.registeredAt = uint256(reg.activeFrom) - _entryDelay;
+        e.exitInitiatedAt = reg.exitInitiatedAt;
+        e.exitableAt = reg.exitInitiatedAt == 0 ? 0 : uint256(reg.exitInitiatedAt) + _exitDelay;
+        e.ejectedAt = reg.ejectedAt;
     }
 
     /// @dev Status of `reg` at time `t`; see the lifecycle in the contract header.

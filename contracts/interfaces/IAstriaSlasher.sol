@@ -27,9 +27,12 @@ import {IFernetRollup} from "./IFernetRollup.sol";
  *   (b) `astriaStart` is the cursor (`expectedAstriaStart`, right after the range of the last bound block
  *       that became canonical), the range ends no later than one past the light client's latest final
  *       Astria height, and it reaches every Astria block whose time is at least `astriaMargin` seconds
- *       before the proposal (the first two are checked at posting, the last by evidence);
+ *       before the height's round start (`IFernetRollup.HeightState.roundStart`: a time the sequencer
+ *       knew when it built the block, unlike the proposal's L1 inclusion time, so an honest proposal
+ *       that lands late is never slashable) (the first two are checked at posting, the last by evidence);
  *   (c) it signs one binding per height and posts it between the proposal deadline and the reveal
- *       deadline (and before the block is finalized).
+ *       deadline (and before the block is finalized; the rollup accepts no proof before the commitment
+ *       deadline, so at least `[proposalDeadline, commitmentDeadline)` is always open).
  */
 interface IAstriaSlasher {
     /// @notice The binding a bonded sequencer signs for one L2 block (EIP-712 `Binding`).
@@ -92,7 +95,7 @@ interface IAstriaSlasher {
         uint256 bountyBps; // share of a penalty paid to the reporter
         uint256 optInDelay; // from opt-in to effect (at most MAX_OPT_IN_DELAY, one year)
         uint256 unbondDelay; // evidence window after the last locked height is finalized
-        uint256 astriaMargin; // Astria blocks this much older than a proposal must be in its range
+        uint256 astriaMargin; // Astria blocks this much older than the round start must be in the range
     }
 
     /// @notice A sequencer's bond, as a client sees it.
@@ -115,7 +118,7 @@ interface IAstriaSlasher {
         bytes32 entriesRoot;
     }
 
-    /// @notice The six evidence types.
+    /// @notice The seven evidence types.
     enum Offence {
         /// Two different bindings signed for one height.
         DoubleBinding,
@@ -127,8 +130,10 @@ interface IAstriaSlasher {
         TxMismatch,
         /// A won height without a posted binding once the window closed.
         MissingBinding,
-        /// A range that ends before an Astria block with rollup txs final `astriaMargin` before the proposal.
-        RangeOmission
+        /// A range that ends before an Astria block with rollup txs final `astriaMargin` before the round start.
+        RangeOmission,
+        /// A won height that ended in backup through the winner's own miss (no commitment, or no reveal).
+        AbandonedHeight
     }
 
     /// @notice What an `AstriaMismatch` proved.
@@ -202,11 +207,16 @@ interface IAstriaSlasher {
     );
     /// @notice `sequencer` won `l2Height` and posted no binding before the window closed at `closedAt`.
     event MissingBindingProven(uint256 indexed l2Height, address indexed sequencer, uint256 closedAt);
-    /// @notice Astria block `astriaHeight` (with rollup txs, `astriaMargin` older than the proposal) had to be
+    /// @notice Astria block `astriaHeight` (with rollup txs, `astriaMargin` older than the round start) had to be
     ///         in `[astriaStart, astriaEnd)`.
     event RangeOmissionProven(
         uint256 indexed l2Height, address indexed sequencer, uint64 astriaHeight, uint64 astriaStart, uint64 astriaEnd
     );
+    /**
+     * @notice `sequencer` won `l2Height` and let it end in backup through its own miss: no prover commitment
+     *         (`prover` zero) or no reveal (`revealed` false).
+     */
+    event AbandonedHeightProven(uint256 indexed l2Height, address indexed sequencer, address prover, bool revealed);
     /// @notice `sequencer` lost `amount` for `offence` at `l2Height`: `bounty` to `reporter`, `burned` away.
     event Slashed(
         uint256 indexed l2Height,
@@ -224,6 +234,11 @@ interface IAstriaSlasher {
     error Astria__ZeroAddress(string name);
     /// @notice Configuration value `name` is out of range.
     error Astria__InvalidConfig(string name, uint256 value);
+    /// @notice The rollup bonds in `rollupToken` but its registry stakes `registryToken`: one token must back both.
+    error Astria__TokenMismatch(address rollupToken, address registryToken);
+    /// @notice The cursor would start at `astriaStartHeight`, below `firstHeight`, the light client's first
+    ///         Astria height: heights there could never be relayed, so no evidence about them could be built.
+    error Astria__StartBeforeLightClient(uint64 astriaStartHeight, uint64 firstHeight);
     /// @notice A bond of zero.
     error Astria__ZeroAmount();
     /// @notice Only the sequencer itself can opt in, or refill a bond slashed to zero (its consent to the obligations).
@@ -337,9 +352,14 @@ interface IAstriaSlasher {
     error Astria__BindingWasPosted(uint256 l2Height);
     /// @notice The binding window of `l2Height` is still open until `closesAt`.
     error Astria__BindingWindowOpen(uint256 l2Height, uint256 closesAt);
-    /// @notice Astria block `astriaHeight` (time `astriaTime`) was not `astriaMargin` older than the proposal
-    ///         at `proposedAt`, so the range did not have to reach it.
-    error Astria__NotYetRequired(uint64 astriaHeight, uint64 astriaTime, uint256 proposedAt);
+    /// @notice `l2Height` did not end in backup: it is `finalization` (None while it is pending).
+    error Astria__NotEndedInBackup(uint256 l2Height, IFernetRollup.Finalization finalization);
+    /// @notice `l2Height` ended in backup because its committed `prover` withheld the proof after the reveal:
+    ///         not the winner's miss (its range was not consumed; the next bound range starts at it).
+    error Astria__ProverMissedProof(uint256 l2Height, address prover);
+    /// @notice Astria block `astriaHeight` (time `astriaTime`) was not `astriaMargin` older than the round
+    ///         start `roundStart` of the height, so the range did not have to reach it.
+    error Astria__NotYetRequired(uint64 astriaHeight, uint64 astriaTime, uint256 roundStart);
 
     // ------------------------------------------------------------------ bonds
 
@@ -372,12 +392,13 @@ interface IAstriaSlasher {
 
     /**
      * @notice Posts the binding of the pending height, signed by its winner. Anyone may relay it.
-     * @dev Between the proposal deadline and the reveal deadline, before finalization; the winner's
-     *      commitment must be in force; `blockHash` must be the winning proposal; the range must start at
-     *      the cursor (`expectedAstriaStart()`) and end no later than one past the light client's
-     *      `latestHeight()` (an empty range always passes), so the sequencer relays the headers of its
-     *      range first; the entries must be ascending inside the range, non-empty, with offsets adding up
-     *      from zero, and hash to `entriesRoot`.
+     * @dev Between the proposal deadline and the reveal deadline, before finalization (never before the
+     *      commitment deadline: the rollup accepts no proof earlier, so that much of the window is always
+     *      open); the winner's commitment must be in force; `blockHash` must be the winning proposal; the
+     *      range must start at the cursor (`expectedAstriaStart()`) and end no later than one past the
+     *      light client's `latestHeight()` (an empty range always passes), so the sequencer relays the
+     *      headers of its range first; the entries must be ascending inside the range, non-empty, with
+     *      offsets adding up from zero, and hash to `entriesRoot`.
      * @param binding The binding.
      * @param entries All its entries (published in the event, so watchers can build evidence).
      * @param signature The winner's EIP-712 signature of `binding`.
@@ -481,13 +502,27 @@ interface IAstriaSlasher {
 
     /**
      * @notice Evidence 6: an Astria block with rollup txs that rule (b) required in the range is outside it:
-     *         at or after `astriaEnd`, with a time at least `astriaMargin` before the proposal. (A range
+     *         at or after `astriaEnd`, with a time at least `astriaMargin` before the height's round start
+     *         (`IFernetRollup.HeightState.roundStart`), however late the proposal landed on L1. (A range
      *         cannot start anywhere but at the cursor: posting refuses it.)
      * @param l2Height A height with a posted binding.
      * @param astriaHeight The Astria block left out.
      * @param presence This rollup's leaf in that block (with a non-empty txs root), with proof.
      */
     function proveRangeOmission(uint256 l2Height, uint64 astriaHeight, RollupLeaf calldata presence) external;
+
+    /**
+     * @notice Evidence 7: the in-force winner of `l2Height` let the height end in backup through its own
+     *         miss: the rollup's record shows `finalization == Backup` with a proposer, and either no prover
+     *         commitment (the winner signed no quote; it can always prove its own block) or a commitment
+     *         without a reveal. Otherwise the winner could cancel its promise for free: every other offence
+     *         is judged against its proposal, never against the backup block that landed. From on-chain
+     *         facts alone; posted binding or not. A height that ended in backup because the committed
+     *         prover withheld its proof after the reveal is not the winner's miss
+     *         (`Astria__ProverMissedProof`).
+     * @param l2Height The height.
+     */
+    function proveAbandonedHeight(uint256 l2Height) external;
 
     // ------------------------------------------------------------------ views
 

@@ -7,6 +7,8 @@ pragma solidity 0.8.28;
  *         Proposal (RANDAO-ranked), prover commitment (bonded, sequencer-signed EIP-712 quote),
  *         reveal (calldata DA), proof verification and finalization; on any miss, backup mode.
  */
+import {ISequencerRegistry} from "./ISequencerRegistry.sol";
+
 interface IFernetRollup {
     /// @notice An L2 block header. `blockHash = keccak256(abi.encode(header))`.
     struct Header {
@@ -67,7 +69,7 @@ interface IFernetRollup {
         address verifier;
         address treasury; // receives slashed funds; zero burns them (sent to BURN_ADDRESS)
         bytes32 genesisArchive;
-        bytes32 genesisSeed;
+        bytes32 genesisSeed; // a deployer salt, mixed with the deployment block's RANDAO (never used alone)
         uint256 genesisDelay;
         uint256 proposalDuration;
         uint256 commitmentDuration;
@@ -78,7 +80,7 @@ interface IFernetRollup {
         uint256 blockReward;
         uint256 submitterRewardBps;
         uint256 slashBountyBps;
-        uint256 missedRevealPenalty;
+        uint256 missedRevealPenalty; // taken from a winner whose miss (no commitment, no reveal) opened backup
         uint256 signalRoundSize;
         uint256 signalQuorum;
     }
@@ -119,22 +121,29 @@ interface IFernetRollup {
 
     // ------------------------------------------------------------------ events
 
-    /// @notice `proposer` holds the best proposal for `height` (it may still be outbid).
+    /// @notice `proposer` holds the best proposal for `height` (it may still be outbid); `header` is the
+    ///         whole proposed header (a prover needs it for `submitProof`).
     event BlockProposed(
-        uint256 indexed height, address indexed proposer, bytes32 blockHash, bytes32 dataHash, uint256 score
+        uint256 indexed height, address indexed proposer, bytes32 blockHash, Header header, uint256 score
     );
-    /// @notice `prover` committed to prove `height` with `bond` locked.
-    event ProverCommitted(uint256 indexed height, address indexed prover, bytes32 blockHash, uint256 bond);
+    /// @notice `prover` committed to prove `height` with `bond` locked, on the quote's terms.
+    event ProverCommitted(
+        uint256 indexed height,
+        address indexed prover,
+        bytes32 blockHash,
+        uint256 bond,
+        uint256 proverRewardBps,
+        uint256 validUntil
+    );
+    /// @notice The randomness of `round` (it seeds height `round + lookahead`) was fixed: the RANDAO of
+    ///         the L1 block that took the snapshot, or, if none did in its window, the previous round's
+    ///         value carried over (`carried`). Known since `knownAt`. It never changes afterwards.
+    event RandomnessFixed(uint256 indexed round, bytes32 value, uint256 knownAt, bool carried);
     /// @notice The block data of `height` was published (calldata DA).
     event BlockRevealed(uint256 indexed height, bytes32 dataHash, bytes data);
-    /// @notice `height` was finalized; `randao` is the snapshot stored for future seeds.
+    /// @notice `height` was finalized by `submitter`.
     event BlockFinalized(
-        uint256 indexed height,
-        bytes32 indexed blockHash,
-        Finalization finalization,
-        bytes32 archive,
-        bytes32 randao,
-        address submitter
+        uint256 indexed height, bytes32 indexed blockHash, Finalization finalization, bytes32 archive, address submitter
     );
     /// @notice Rewards accrued for `height` (`paid` may be below the block reward if the pool ran low).
     event RewardsAccrued(
@@ -156,9 +165,15 @@ interface IFernetRollup {
     event ProverSlashed(
         uint256 indexed height, address indexed prover, address indexed reporter, uint256 bounty, uint256 burned
     );
-    /// @notice `proposer` missed its reveal for `height` and lost `penalty` of stake (`bounty` to `reporter`).
+    /// @notice `proposer` won `height` and missed (`reason`: no commitment or no reveal); it lost `penalty`
+    ///         of stake (`bounty` to `reporter`).
     event ProposerPenalised(
-        uint256 indexed height, address indexed proposer, address indexed reporter, uint256 penalty, uint256 bounty
+        uint256 indexed height,
+        address indexed proposer,
+        address indexed reporter,
+        BackupReason reason,
+        uint256 penalty,
+        uint256 bounty
     );
     /// @notice `height` (proposed by `proposer`) signalled for `payload`; it now has `count` signals in `round`.
     event Signalled(uint256 indexed round, bytes32 indexed payload, uint256 indexed height, uint256 count);
@@ -177,9 +192,21 @@ interface IFernetRollup {
     error Rollup__WrongParent(bytes32 expected, bytes32 actual);
     /// @notice The action needs phase `expected`; `height` is in phase `actual`.
     error Rollup__WrongPhase(uint256 height, Phase expected, Phase actual);
-    /// @notice `sequencer` was not Active when the seed of `height` became known (`seedKnownAt`), or is
-    ///         exiting or ejected.
-    error Rollup__NotEligible(address sequencer, uint256 height, uint256 seedKnownAt);
+    /// @notice `sequencer` may not propose for `height` (seed known since `seedKnownAt`): `reason` says why
+    ///         (unregistered, registered after the seed was known, still queued then, exiting, ejected).
+    error Rollup__NotEligible(
+        address sequencer, uint256 height, uint256 seedKnownAt, ISequencerRegistry.Eligibility reason
+    );
+    /// @notice The seed of `height` is not known yet (it is fixed during round `height - lookahead`).
+    error Rollup__SeedUnknown(uint256 height);
+    /// @notice No randomness snapshot is due: round `round` takes it in `[windowStart, windowEnd)` (it is
+    ///         `currentTime`), or already took it (`windowStart == 0`).
+    error Rollup__NoSnapshotDue(uint256 round, uint256 windowStart, uint256 windowEnd, uint256 currentTime);
+    /// @notice The registry stakes `registryToken`, not the rollup's `token`: one token must back both.
+    error Rollup__TokenMismatch(address token, address registryToken);
+    /// @notice The configured `name` (`value`) leaves a miss more profitable than the happy path: it must
+    ///         be at least `minimum` (the block reward after the reporter's bounty).
+    error Rollup__PenaltyTooLow(string name, uint256 value, uint256 minimum);
     /// @notice A proposal scoring `score` does not beat the best one (`bestScore`).
     error Rollup__ProposalNotBetter(uint256 height, uint256 score, uint256 bestScore);
     /// @notice The block hash `actual` is not the winning proposal's `expected`.
@@ -285,6 +312,19 @@ interface IFernetRollup {
      */
     function penaliseMissedReveal(uint256 height) external;
 
+    /**
+     * @notice Settles a missed commitment at `height`: the winning proposer arranged no prover (it could
+     *         always prove its own block) and loses `missedRevealPenalty` of stake (bounty to the sender).
+     * @param height The pending height.
+     */
+    function penaliseMissedCommitment(uint256 height) external;
+
+    /**
+     * @notice Takes the randomness snapshot of the pending round, due in the one L1 slot that starts at
+     *         its proposal deadline. Every round call takes it too; anyone may call this to make sure.
+     */
+    function poke() external;
+
     // ------------------------------------------------------------------ escrow and rewards
 
     /**
@@ -328,8 +368,15 @@ interface IFernetRollup {
     function seedKnownAt(uint256 height) external view returns (uint256);
     /// @notice The score of `sequencer` at `height` (reverts if the seed is not known yet).
     function score(uint256 height, address sequencer) external view returns (uint256);
-    /// @notice The stored RANDAO snapshot of finalized `height`.
-    function randaoOf(uint256 height) external view returns (bytes32);
+    /// @notice The randomness of `round` (seeding height `round + lookahead`; round 0 is the genesis
+    ///         value seeding heights 1 to lookahead) and when it became known; zeros if not fixed yet.
+    function randomnessOf(uint256 round) external view returns (bytes32 value, uint256 knownAt);
+    /// @notice When the rollup was deployed.
+    function deployedAt() external view returns (uint256);
+    /// @notice The signalling round that `height` counts in.
+    function signalRoundOf(uint256 height) external view returns (uint256);
+    /// @notice The tx-tree root (`txsRoot`) of an ordered list of L2 tx hashes.
+    function txsRootOf(bytes32[] calldata txHashes) external pure returns (bytes32);
     /// @notice The per-height history record.
     function getBlock(uint256 height) external view returns (BlockRecord memory);
     /// @notice The full state of one height: phase, deadlines, best proposal, commitment, reveal, proof.

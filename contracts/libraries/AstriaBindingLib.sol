@@ -95,13 +95,16 @@ library AstriaBindingLib {
             revert IAstriaSlasher.Astria__EntryCountMismatch(binding.entryCount, entries.length);
         }
         uint256 offset = 0;
+        // The lowest height the next entry may have: the range's start, then one past the previous entry.
+        uint256 lowest = binding.astriaStart;
+        uint64 end = binding.astriaEnd;
         for (uint256 k = 0; k < entries.length; ++k) {
             IAstriaSlasher.Entry calldata entry = entries[k];
             uint64 height = entry.astriaHeight;
-            bool afterPrevious = k == 0 || height > entries[k - 1].astriaHeight;
-            if (height < binding.astriaStart || height >= binding.astriaEnd || !afterPrevious) {
+            if (height < lowest || height >= end) {
                 revert IAstriaSlasher.Astria__EntryOutOfOrder(k, height);
             }
+            lowest = uint256(height) + 1;
             if (entry.txCount == 0) {
                 revert IAstriaSlasher.Astria__EmptyEntry(k);
             }

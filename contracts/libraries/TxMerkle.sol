@@ -28,6 +28,29 @@ library TxMerkle {
     }
 
     /**
+     * @notice The root over `leaves` in order, zero-padded to the next power of two (zero for none).
+     * @param leaves The ordered leaves (L2 tx hashes).
+     */
+    function rootOf(bytes32[] calldata leaves) internal pure returns (bytes32) {
+        uint256 count = leaves.length;
+        if (count == 0) {
+            return bytes32(0);
+        }
+        uint256 width = 1 << depth(count);
+        bytes32[] memory level = new bytes32[](width);
+        for (uint256 i = 0; i < count; ++i) {
+            level[i] = leaves[i];
+        }
+        while (width > 1) {
+            width >>= 1;
+            for (uint256 i = 0; i < width; ++i) {
+                level[i] = Hashes.efficientKeccak256(level[2 * i], level[2 * i + 1]);
+            }
+        }
+        return level[0];
+    }
+
+    /**
      * @notice Recomputes a root from `leaf`, its `index` and its sibling path (bottom-up).
      * @param leaf The leaf value.
      * @param index The leaf's position; bit `i` says whether the node at level `i` is a right child.

@@ -23,6 +23,7 @@ import {
   ASTRIA_CHAIN_ID,
   ROLLUP_ID,
   SLASHER,
+  backupRound,
   deployWorld,
   finalizeRound,
   sign,
@@ -78,20 +79,28 @@ async function benchLightClient(sheet: GasSheet): Promise<void> {
       proposerAddress: "0x" + "0a".repeat(20),
       rollups: [{ rollupId: ROLLUP_ID, txs: ["0x01", "0x02"] }],
     });
-    const sigs = signQuorum(wallets, set, headerDigest(header));
+    const sigs = signQuorum(wallets, set, headerDigest(header, 0n));
     sheet.record(
       LIGHT_CLIENT_SECTION,
       `submitHeader (${n} validators, ${sigs.length} signatures)`,
       POPULATION,
-      await gasOf(client.submitHeader(header, set, sigs)),
+      await gasOf(client.submitHeader(header, 0n, set, sigs)),
     );
     const next = validatorSet(validatorWallets(n, `gas-next-${n}`).map((w) => ({ signer: w.address, votingPower: 10n })));
-    const handOver = signQuorum(wallets, set, validatorSetUpdateDigest(ASTRIA_CHAIN_ID, 1n, 2n, next));
+    const handOver = signQuorum(wallets, set, validatorSetUpdateDigest(ASTRIA_CHAIN_ID, 1n, 3n, next));
     sheet.record(
       LIGHT_CLIENT_SECTION,
       `updateValidatorSet (${n} to ${n} validators)`,
       POPULATION,
-      await gasOf(client.updateValidatorSet(set, next, 2n, handOver)),
+      await gasOf(client.updateValidatorSet(set, next, 3n, handOver)),
+    );
+    // A header of the replaced set, relayed after the hand-over (it stays relayable in its range).
+    const late = { ...header, height: 2n };
+    sheet.record(
+      LIGHT_CLIENT_SECTION,
+      `submitHeader of a replaced set (${n} validators)`,
+      POPULATION,
+      await gasOf(client.submitHeader(late, 0n, set, signQuorum(wallets, set, headerDigest(late, 0n)))),
     );
   }
 }
@@ -176,4 +185,25 @@ async function benchEvidence(sheet: GasSheet): Promise<void> {
 
   s = await endsEarly();
   await record("6 proveRangeOmission (ends early)", gasOf(s.w.slasher.proveRangeOmission(H, 4n, leafOf(s, 4n))));
+
+  // The winner signs no quote and the height ends in backup.
+  s = await scenario({ finalize: false });
+  await backupRound(s.w, H);
+  await record("7 proveAbandonedHeight (no commitment)", gasOf(s.w.slasher.proveAbandonedHeight(H)));
+}
+
+/** `npx hardhat run scripts/gas/astria.ts`: prints the Astria rows alone (the full report is `npm run gas`). */
+async function main(): Promise<void> {
+  const sheet = new GasSheet();
+  await benchAstria(sheet);
+  for (const row of sheet.rows) {
+    console.log(`| ${row.section} | ${row.operation} | ${row.gas.get(POPULATION)} |`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

@@ -30,12 +30,12 @@ export async function benchRegistry(sheet: GasSheet, population: number): Promis
   sheet.record(SECTION, "register", population, await gasOf(registry.register(a, deployer.address)));
   await registry.register(b, deployer.address);
   await time.increase(LOCAL.registry.entryDelay);
-  sheet.record(SECTION, "slash (stays above minimum)", population, await gasOf(registry.connect(slasher).slash(b, 1n)));
+  sheet.record(SECTION, "slash (stays above minimum)", population, await gasOf(registry.connect(slasher).slash(b, 1n, ethers.MaxUint256)));
   sheet.record(
     SECTION,
     "slash (ejects)",
     population,
-    await gasOf(registry.connect(slasher).slash(b, stake)),
+    await gasOf(registry.connect(slasher).slash(b, stake, ethers.MaxUint256)),
   );
   sheet.record(SECTION, "initiateExit", population, await gasOf(registry.initiateExit(a)));
   await time.increase(LOCAL.registry.exitDelay);

@@ -32,10 +32,10 @@ async function bestFirst(b: Bench, height: bigint): Promise<HardhatEthersSigner[
   return scores[0] > scores[1] ? [b.seqs[0], b.seqs[1]] : [b.seqs[1], b.seqs[0]];
 }
 
-async function toStart(b: Bench): Promise<{ proposal: bigint }> {
+async function toStart(b: Bench): Promise<{ proposal: bigint; commitment: bigint }> {
   const s = await b.rollup.getHeightState((await b.rollup.tip()) + 1n);
   if (BigInt(await time.latest()) < s.roundStart) await time.increaseTo(s.roundStart);
-  return { proposal: s.proposalDeadline };
+  return { proposal: s.proposalDeadline, commitment: s.commitmentDeadline };
 }
 
 /** The winning proposer `best` signs a quote for `b.prover`, which commits; returns the commit tx. */
@@ -55,7 +55,7 @@ async function commitQuote(b: Bench, best: HardhatEthersSigner, height: bigint) 
 /** One full happy-path round; returns the gas of each step when `measure` is set. */
 async function round(b: Bench, dataBytes: number): Promise<{ proposeFirst: bigint; proposeOutbid: bigint; commit: bigint; reveal: bigint; finalize: bigint; winner: string }> {
   const height = (await b.rollup.tip()) + 1n;
-  const { proposal } = await toStart(b);
+  const { proposal, commitment } = await toStart(b);
   const [best, worse] = await bestFirst(b, height);
   const { header, data } = blockFor(height, await b.rollup.archive(), dataBytes);
   const decoy = blockFor(height, await b.rollup.archive(), dataBytes).header;
@@ -64,6 +64,7 @@ async function round(b: Bench, dataBytes: number): Promise<{ proposeFirst: bigin
   await time.increaseTo(proposal);
   const commit = await gasOf(commitQuote(b, best, height));
   const reveal = await gasOf(b.rollup.connect(best).reveal(height, data));
+  await time.increaseTo(commitment); // no proof lands before the commitment deadline
   const proof = mockProof(publicInputsHash(b.chainId, await b.rollup.getAddress(), header as Header, b.prover.address));
   const finalize = await gasOf(b.rollup.connect(b.prover).submitProof(header, proof));
   return { proposeFirst, proposeOutbid, commit, reveal, finalize, winner: best.address };
@@ -86,6 +87,7 @@ export async function benchRollup(sheet: GasSheet, population: number): Promise<
     preset: LOCAL,
     deployer,
     token: await token.getAddress(),
+    genesisSeed: keccak256(toUtf8Bytes("gas bench")), // the same seeds, so the same winners, in every run
     beforeRollup: async (registry, token) => {
       for (const s of seqs) {
         await token.connect(funder).approve(await registry.getAddress(), ethers.MaxUint256);
@@ -94,7 +96,7 @@ export async function benchRollup(sheet: GasSheet, population: number): Promise<
       for (let i = seqs.length; i < population; i++) {
         await registry.connect(funder).register(randomKey(), funder.address);
       }
-      await time.increase(LOCAL.registry.entryDelay);
+      await time.increase(LOCAL.registry.entryDelay + 12n); // Active one slot before deployment
     },
   });
   const rollupAddress = await d.rollup.getAddress();

@@ -10,7 +10,7 @@
  */
 import { ethers } from "hardhat";
 import type { Signer } from "ethers";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 import type { AstriaConfig, Preset } from "../../sdk/src/config";
 import { validatorSet } from "../../sdk/src/astria";
 import type {
@@ -35,6 +35,8 @@ export interface DeployOptions {
   genesisSeed?: string;
   /** Runs after the registry is deployed and before the rollup (register sequencers here). */
   beforeRollup?: (registry: SequencerRegistry, token: FernetToken) => Promise<void>;
+  /** How many transactions `beforeRollup` sends from the deployer (counted in the rollup's address). */
+  hookTransactions?: number;
 }
 
 export interface Deployed {
@@ -46,9 +48,8 @@ export interface Deployed {
   deployBlock: number;
 }
 
-/** Default genesis values (public, fixed: documented in the README). */
+/** Default genesis archive (public, fixed: documented in the README). */
 export const DEFAULT_GENESIS_ARCHIVE = keccak256(toUtf8Bytes("fernet.genesis.archive"));
-export const DEFAULT_GENESIS_SEED = keccak256(toUtf8Bytes("fernet.genesis.seed"));
 
 /** Deploys the suite; see the module comment for the order and the slasher wiring. */
 export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
@@ -63,7 +64,8 @@ export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
   if (!opts.token) await token.waitForDeployment();
 
   const nonce = await ethers.provider.getTransactionCount(from, "pending");
-  const rollupNonce = nonce + (opts.verifier ? 1 : 2);
+  const hookTransactions = opts.hookTransactions ?? 0;
+  const rollupNonce = nonce + hookTransactions + (opts.verifier ? 1 : 2);
   const predictedRollup = ethers.getCreateAddress({ from, nonce: rollupNonce });
   const registry = (await ethers.deployContract(
     "SequencerRegistry",
@@ -75,10 +77,11 @@ export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
   if (opts.beforeRollup) await opts.beforeRollup(registry, token);
 
   const afterHook = await ethers.provider.getTransactionCount(from, "pending");
-  if (afterHook !== nonce + 1) {
+  if (afterHook !== nonce + 1 + hookTransactions) {
     throw new Error(
-      `The deployer sent ${afterHook - nonce - 1} transaction(s) between the registry and the rollup; ` +
-        "the registry's slasher address would be wrong. Use other accounts in beforeRollup.",
+      `The deployer sent ${afterHook - nonce - 1} transaction(s) between the registry and the rollup ` +
+        `(expected ${hookTransactions}); the registry's slasher address would be wrong. Use other accounts ` +
+        "in beforeRollup, or declare them in hookTransactions.",
     );
   }
   let verifierAddress = opts.verifier;
@@ -96,7 +99,8 @@ export async function deploySystem(opts: DeployOptions): Promise<Deployed> {
         verifier: verifierAddress,
         treasury: opts.treasury ?? ethers.ZeroAddress,
         genesisArchive: opts.genesisArchive ?? DEFAULT_GENESIS_ARCHIVE,
-        genesisSeed: opts.genesisSeed ?? DEFAULT_GENESIS_SEED,
+        // A fresh salt unless one is given; the contract mixes it with the deployment block's RANDAO.
+        genesisSeed: opts.genesisSeed ?? hexlify(randomBytes(32)),
         ...preset.rollup,
       },
     ],

@@ -16,23 +16,15 @@ import { blockHash, type Header } from "./hashing";
 import type { Quote } from "./eip712";
 import { rankSequencers } from "./ranking";
 import { Phase } from "./types";
+import { WrongPhaseError } from "./clients/errors";
+
+export { WrongPhaseError } from "./clients/errors";
 
 /** Anything that turns a block into a proof for the verifier in use (the prover farm does). */
 export interface BlockProver {
   prove(input: { chainId: bigint; rollup: string; header: Header; prover: string; txHashes: readonly string[] }): Promise<{
     proof: string;
   }>;
-}
-
-/** The agent was asked to act in a phase where the protocol would refuse it. */
-export class WrongPhaseError extends FernetError {
-  override name = "WrongPhaseError";
-  constructor(
-    readonly action: string,
-    readonly phase: Phase,
-  ) {
-    super(`Can't ${action} in phase ${Phase[phase]}.`, "Wait for the right phase (RollupClient.getHeightState).");
-  }
 }
 
 /** A sequencer: ranks itself, proposes when it can win, signs quotes and reveals its data. */
@@ -105,7 +97,7 @@ export class ProverAgent {
   /** Commits to `quote` (this agent must be the quoted prover). */
   async commit(quote: Quote, signature: string): Promise<void> {
     const state = await this.rollup.getHeightState(quote.height);
-    if (state.phase !== Phase.Commitment) throw new WrongPhaseError("commit", state.phase);
+    if (state.phase !== Phase.Commitment) throw new WrongPhaseError("commit", state.phase, [Phase.Commitment], quote.height);
     await this.rollup.commitProver(quote, signature);
   }
 
@@ -114,7 +106,7 @@ export class ProverAgent {
     const { chainId } = await this.signer.provider!.getNetwork();
     const { proof } = await this.farm.prove({
       chainId,
-      rollup: await this.rollup.contract.getAddress(),
+      rollup: this.rollup.address,
       header,
       prover: await this.signer.getAddress(),
       txHashes,
@@ -126,7 +118,8 @@ export class ProverAgent {
   async proveAndSubmit(header: Header, txHashes: readonly string[]): Promise<void> {
     const proof = await this.prove(header, txHashes);
     const state = await this.rollup.getHeightState(header.height);
-    if (state.phase === Phase.Backup) throw new WrongPhaseError("submit a proof", state.phase);
+    // Proofs are accepted in the proving phase only: from the commitment deadline, before backup.
+    if (state.phase !== Phase.Proving) throw new WrongPhaseError("submit a proof", state.phase, [Phase.Proving], header.height);
     await this.rollup.submitProof(header, proof);
   }
 

@@ -21,12 +21,14 @@ export interface RegistryConfig {
   stake: bigint;
   /** A slash that leaves less than this ejects the sequencer. */
   minimumStake: bigint;
-  /** Seconds from registration to Active (must be > 0: the anti-grinding rule relies on it). */
+  /** Seconds from registration to Active (at least one L1 slot, 12 s: the anti-grinding rule relies on it). */
   entryDelay: bigint;
   /** Seconds from exit initiation to withdrawal. */
   exitDelay: bigint;
   /** Seconds a queued slasher change waits (more than `exitDelay`). */
   slasherChangeDelay: bigint;
+  /** Seconds after its delay in which a queued slasher change can be executed; then it lapses. */
+  slasherChangeWindow: bigint;
 }
 
 /** Constructor parameters of `FernetRollup` (durations, bonds, rewards, lookahead, signals). */
@@ -71,7 +73,7 @@ export interface AstriaConfig {
   optInDelay: bigint;
   /** Evidence window (seconds) after the last locked height is finalized. */
   unbondDelay: bigint;
-  /** Astria blocks at least this many seconds older than a proposal must be in its range. */
+  /** Astria blocks final at least this many seconds before the round start must be in the range of its winning block. */
   astriaMargin: bigint;
 }
 
@@ -101,6 +103,7 @@ export const LOCAL: Preset = {
     entryDelay: 60n,
     exitDelay: 120n,
     slasherChangeDelay: 180n,
+    slasherChangeWindow: 600n,
   },
   rollup: {
     genesisDelay: 120n,
@@ -138,6 +141,7 @@ export const MAINNET_LIKE: Preset = {
     entryDelay: 7n * DAY,
     exitDelay: 7n * DAY,
     slasherChangeDelay: 14n * DAY,
+    slasherChangeWindow: 7n * DAY,
   },
   rollup: {
     genesisDelay: 7n * DAY,

@@ -6,19 +6,25 @@
  * @example
  * ```ts
  * const stage = await heightConfirmation(rollup, 7n, { depth: 64 });
+ * const sent = await txConfirmation(rollup, 8n, txHash, undefined, { receipt }); // Submitted (2) before any proposal
  * const txStage = await txConfirmation(rollup, 7n, txHash, txHashesFromTheSequencer);
  * ```
  */
-import type { Provider } from "ethers";
+import { ZeroHash, type Provider } from "ethers";
 import type { RollupClient } from "./clients";
 import { decodeBlockData } from "./blockdata";
 import { txsRoot } from "./hashing";
-import { ConfirmationStage, Finalization, Phase } from "./types";
+import { ConfirmationStage, Finalization, Phase, type SequencerReceipt } from "./types";
 
-/** How stage 7 is decided. */
+/** How stage 7 is decided, and what the caller knows off-chain. */
 export interface FinalityOptions {
   /** Use this many L1 confirmations instead of the `finalized` block tag. */
   depth?: number;
+  /**
+   * A sequencer's receipt for the tx (stage 2): a tx not yet in any proposal, with a receipt for a
+   * height not yet decided, is reported as {@link ConfirmationStage.Submitted}.
+   */
+  receipt?: SequencerReceipt;
 }
 
 async function l1Finalized(provider: Provider, blockNumber: number, opts: FinalityOptions): Promise<boolean> {
@@ -40,7 +46,7 @@ export async function heightConfirmation(rollup: RollupClient, height: bigint, o
   const s = await rollup.getHeightState(height);
   if (s.record.finalization !== Finalization.None) {
     const at = await finalizationBlock(rollup, height);
-    const provider = rollup.contract.runner!.provider!;
+    const provider = rollup.runner.provider!;
     return at !== undefined && (await l1Finalized(provider, at, opts)) ? ConfirmationStage.L1Finalized : ConfirmationStage.Proven;
   }
   if (s.record.proposer === "0x0000000000000000000000000000000000000000" || s.phase === Phase.Backup) {
@@ -63,21 +69,49 @@ export async function txConfirmation(
   opts: FinalityOptions = {},
 ): Promise<ConfirmationStage> {
   const stage = await heightConfirmation(rollup, height, opts);
-  if (stage === ConfirmationStage.Unknown) return stage;
+  if (stage === ConfirmationStage.Unknown) return (await submitted(rollup, txHash, opts.receipt)) ? ConfirmationStage.Submitted : stage;
   const record = await rollup.getBlock(height);
   // A list from the sequencer counts only if it is the winning proposal's (its root is on-chain) and
   // that proposal is the canonical one; otherwise the revealed data decides.
   const fromSequencer =
     blockTxHashes && record.finalization !== Finalization.Backup && txsRoot(blockTxHashes) === record.txsRoot ? blockTxHashes : undefined;
   const txs = fromSequencer ?? (await revealedTxs(rollup, height));
-  if (!txs || !txs.map((t) => t.toLowerCase()).includes(txHash.toLowerCase())) return ConfirmationStage.Unknown;
+  if (!txs || !txs.map((t) => t.toLowerCase()).includes(txHash.toLowerCase())) {
+    return (await submitted(rollup, txHash, opts.receipt)) ? ConfirmationStage.Submitted : ConfirmationStage.Unknown;
+  }
   return stage;
 }
 
-/** The tx hashes of the last reveal of `height` (the canonical block's once finalized), if any. */
+/** Stage 2: a receipt for this tx from a sequencer, for a height that is not decided yet. */
+async function submitted(rollup: RollupClient, txHash: string, receipt?: SequencerReceipt): Promise<boolean> {
+  if (!receipt || receipt.txHash.toLowerCase() !== txHash.toLowerCase()) return false;
+  return receipt.height >= (await rollup.pendingHeight());
+}
+
+/**
+ * The tx hashes of the block of `height` that counts: the canonical block's once finalized, else the
+ * winning proposal's. Only a reveal whose data hash is that block's counts: a proposer that revealed
+ * early and was then outbid left a reveal that is in no block that can become canonical.
+ */
 async function revealedTxs(rollup: RollupClient, height: bigint): Promise<string[] | undefined> {
-  const events = await rollup.contract.queryFilter(rollup.contract.filters.BlockRevealed(height));
-  const last = events.at(-1);
-  if (!last) return undefined;
-  return decodeBlockData(last.args.data).txHashes;
+  const c = rollup.contract;
+  const state = await rollup.getHeightState(height);
+  const reveals = await c.queryFilter(c.filters.BlockRevealed(height));
+  let dataHash: string | undefined;
+  if (state.record.finalization === Finalization.Backup) {
+    // A backup block is revealed in the transaction that finalizes it.
+    const finalized = (await c.queryFilter(c.filters.BlockFinalized(height))).at(-1);
+    const reveal = reveals.find((r) => r.transactionHash === finalized?.transactionHash);
+    return reveal ? decodeBlockData(reveal.args.data).txHashes : undefined;
+  }
+  if (state.record.finalization === Finalization.Proven) {
+    const proposals = await c.queryFilter(c.filters.BlockProposed(height));
+    const winner = proposals.find((p) => p.args.blockHash === state.record.canonicalBlockHash);
+    dataHash = winner?.args.header.dataHash;
+  } else if (state.dataHash !== ZeroHash) {
+    dataHash = state.dataHash;
+  }
+  if (!dataHash) return undefined;
+  const reveal = reveals.filter((r) => r.args.dataHash === dataHash).at(-1);
+  return reveal ? decodeBlockData(reveal.args.data).txHashes : undefined;
 }

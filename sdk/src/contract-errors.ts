@@ -1,13 +1,17 @@
 /**
- * Decoding of contract reverts into typed SDK errors.
+ * Decoding of contract reverts into typed SDK errors: a {@link ContractRevertError} names the custom
+ * error (typed as the union of every error in the ABIs), carries its arguments in order and by name,
+ * and says what to do.
  *
  * @example
  * ```ts
  * try { await client.propose(header); }
- * catch (e) { if (e instanceof ContractRevertError && e.errorName === "Rollup__ProposalNotBetter") ... }
+ * catch (e) {
+ *   if (isContractError(e, "Rollup__ProposalNotBetter")) console.log(e.namedArgs.bestScore);
+ * }
  * ```
  */
-import { Interface, type InterfaceAbi } from "ethers";
+import { Interface, type InterfaceAbi, type ParamType } from "ethers";
 import { FernetError } from "./errors";
 import {
   AstriaLightClient__factory,
@@ -15,48 +19,61 @@ import {
   FernetRollup__factory,
   FernetToken__factory,
   SequencerRegistry__factory,
-} from "../../typechain-types";
+} from "./generated/typechain";
+import type { ContractErrorArgs, ContractErrorName } from "./generated/protocol";
+import { CONTRACT_ERROR_HINTS } from "./hints";
 
-/** What to do about each protocol error, by name. */
-const HINTS: Record<string, string> = {
-  Rollup__WrongPhase: "Read getHeightState(height) first and act only in the phase the action needs.",
-  Rollup__NotEligible: "The sequencer must have been Active when the seed became known, and not be exiting.",
-  Rollup__ProposalNotBetter: "A better-scored proposal exists; rank with rankSequencers() before proposing.",
-  Rollup__WrongParent: "Build the header on top of rollup.archive().",
-  Rollup__WrongHeight: "Only the pending height (tip + 1) can be acted on.",
-  Rollup__InvalidQuoteSigner: "The quote must be signed by the winning proposer for this chain and rollup.",
-  Rollup__InsufficientEscrow: "Deposit more into the prover escrow (deposit) or free locked bonds.",
-  Rollup__QuoteExpired: "Ask the sequencer for a fresh quote.",
-  Rollup__InvalidProof: "The proof must commit to publicInputsHash(header, committed prover).",
-  Rollup__NothingToClaim: "Nothing has accrued to this account yet.",
-  Registry__ExitDelayNotPassed: "Wait until exitableAt (getSequencer) before withdrawing.",
-  Registry__AlreadyRegistered: "A key registers again only after withdrawing its previous stake.",
-  ERC20InsufficientAllowance: "Approve (or permit) the contract to pull the tokens first.",
-  ERC20InsufficientBalance: "The account holds fewer tokens than needed.",
-};
+export type { ContractErrorArgs, ContractErrorName } from "./generated/protocol";
+export { CONTRACT_ERROR_NAMES } from "./generated/protocol";
 
-/** A contract call reverted with a known custom error. */
-export class ContractRevertError extends FernetError {
+/**
+ * A contract call reverted with a known custom error.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof ContractRevertError && e.errorName === "Rollup__WrongPhase") console.log(e.namedArgs);
+ * ```
+ */
+export class ContractRevertError<N extends ContractErrorName = ContractErrorName> extends FernetError {
   override name = "ContractRevertError";
+  /** The arguments by name, as in the error's Solidity declaration. */
+  readonly namedArgs: ContractErrorArgs[N];
+
   constructor(
-    readonly errorName: string,
+    /** The custom error's name. */
+    readonly errorName: N,
+    /** The arguments in declaration order. */
     readonly args: readonly unknown[],
     cause: unknown,
+    /** The raw revert data. */
+    readonly data?: string,
+    inputs: readonly ParamType[] = [],
   ) {
     super(
       `Contract reverted with ${errorName}(${args.map((a) => String(a)).join(", ")}).`,
-      HINTS[errorName] ?? "See the error's NatSpec in contracts/interfaces.",
+      CONTRACT_ERROR_HINTS[errorName] ?? "See the error's NatSpec in contracts/interfaces.",
       { cause },
     );
+    const named: Record<string, unknown> = {};
+    inputs.forEach((p, i) => (named[p.name || `arg${i}`] = args[i]));
+    this.namedArgs = named as ContractErrorArgs[N];
   }
 }
 
-/** A contract call failed for a reason the SDK could not decode. */
+/**
+ * A contract call failed for a reason the SDK could not decode (RPC down, out of gas, no code...).
+ *
+ * @example
+ * ```ts
+ * decodeContractError(new Error("socket hang up")) instanceof UnknownContractError; // true
+ * ```
+ */
 export class UnknownContractError extends FernetError {
   override name = "UnknownContractError";
   constructor(cause: unknown) {
     super("Contract call failed.", "Check the RPC connection, the signer's ETH balance and the contract address.", {
       cause,
+      metaMessages: [`Cause: ${(cause as { shortMessage?: string; message?: string })?.shortMessage ?? (cause as Error)?.message ?? String(cause)}`],
     });
   }
 }
@@ -72,32 +89,73 @@ const interfaces: Interface[] = [
 
 function revertData(e: unknown): string | undefined {
   let cur: unknown = e;
-  for (let i = 0; i < 6 && cur; i++) {
-    const o = cur as { data?: unknown; error?: unknown; info?: { error?: unknown } };
-    if (typeof o.data === "string" && o.data.startsWith("0x")) return o.data;
-    cur = o.error ?? o.info?.error;
+  for (let i = 0; i < 8 && cur; i++) {
+    const o = cur as { data?: unknown; error?: unknown; info?: { error?: unknown }; cause?: unknown };
+    if (typeof o.data === "string" && o.data.startsWith("0x") && o.data.length >= 10) return o.data;
+    if (o.data && typeof o.data === "object" && typeof (o.data as { data?: unknown }).data === "string") {
+      return (o.data as { data: string }).data;
+    }
+    cur = o.error ?? o.info?.error ?? o.cause;
   }
   return undefined;
 }
 
-/** Turns any error thrown by a contract call into a typed SDK error. */
+/**
+ * Decodes raw revert data against every ABI of the suite.
+ *
+ * @example
+ * ```ts
+ * const e = decodeRevertData("0x..."); // ContractRevertError | undefined
+ * ```
+ */
+export function decodeRevertData(data: string, cause?: unknown): ContractRevertError | undefined {
+  for (const iface of interfaces) {
+    try {
+      const parsed = iface.parseError(data);
+      if (parsed) {
+        return new ContractRevertError(parsed.name as ContractErrorName, [...parsed.args], cause ?? data, data, parsed.fragment.inputs);
+      }
+    } catch {
+      // not this ABI
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Turns any error thrown by a contract call into a typed SDK error.
+ *
+ * @example
+ * ```ts
+ * try { await rollup.contract.propose(header); } catch (e) { throw decodeContractError(e); }
+ * ```
+ */
 export function decodeContractError(e: unknown): FernetError {
   if (e instanceof FernetError) return e;
   const data = revertData(e);
-  if (data) {
-    for (const iface of interfaces) {
-      try {
-        const parsed = iface.parseError(data);
-        if (parsed) return new ContractRevertError(parsed.name, [...parsed.args], e);
-      } catch {
-        // not this ABI
-      }
-    }
-  }
-  return new UnknownContractError(e);
+  return (data && decodeRevertData(data, e)) || new UnknownContractError(e);
 }
 
-/** Runs `fn`, rethrowing failures as typed SDK errors. */
+/**
+ * Whether `e` is (or was caused by) a revert with the custom error `name`; narrows its arguments.
+ *
+ * @example
+ * ```ts
+ * if (isContractError(e, "Rollup__InsufficientEscrow")) console.log(e.namedArgs.free);
+ * ```
+ */
+export function isContractError<N extends ContractErrorName>(e: unknown, name: N): e is ContractRevertError<N> {
+  return e instanceof ContractRevertError && e.errorName === name;
+}
+
+/**
+ * Runs `fn`, rethrowing failures as typed SDK errors.
+ *
+ * @example
+ * ```ts
+ * const tip = await decoded(() => rollup.contract.tip());
+ * ```
+ */
 export async function decoded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

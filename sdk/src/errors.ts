@@ -1,6 +1,7 @@
 /**
- * Typed errors of the SDK. Every error the SDK throws is a {@link FernetError}: a short message
- * saying what was wrong, `details` saying what to do, and the underlying `cause` when there is one.
+ * Typed errors of the SDK. Every error the SDK throws is a {@link FernetError}, shaped like viem's
+ * `BaseError`: a `shortMessage` saying what was wrong, `details` saying what to do, the underlying
+ * `cause` when there is one, and {@link FernetError.walk} to find the deepest (or a matching) cause.
  *
  * @example
  * ```ts
@@ -14,15 +15,60 @@ export class FernetError extends Error {
   readonly shortMessage: string;
   /** What to do about it. */
   readonly details: string;
+  /** Extra lines (values that explain the error), shown in `message` after the details. */
+  readonly metaMessages: readonly string[];
 
-  constructor(shortMessage: string, details: string, options?: { cause?: unknown }) {
-    super(details ? `${shortMessage}\n${details}` : shortMessage, options);
+  constructor(shortMessage: string, details: string, options?: { cause?: unknown; metaMessages?: readonly string[] }) {
+    const meta = options?.metaMessages ?? [];
+    super([shortMessage, details, ...meta].filter((s) => s.length > 0).join("\n"), options?.cause === undefined ? undefined : { cause: options.cause });
     this.shortMessage = shortMessage;
     this.details = details;
+    this.metaMessages = meta;
+  }
+
+  /**
+   * Walks the `cause` chain from this error. Without `fn`, returns the deepest cause; with `fn`,
+   * returns the first error in the chain (this one included) for which `fn` is true, or `null`.
+   *
+   * @example
+   * ```ts
+   * const revert = error.walk((e) => e instanceof ContractRevertError);
+   * ```
+   */
+  walk(fn?: (err: unknown) => boolean): unknown {
+    return walk(this, fn);
   }
 }
 
-/** A configuration preset name that does not exist. */
+/**
+ * Walks the `cause` chain of any error (see {@link FernetError.walk}).
+ *
+ * @example
+ * ```ts
+ * const deepest = walk(error);
+ * ```
+ */
+export function walk(err: unknown, fn?: (err: unknown) => boolean): unknown {
+  let cur: unknown = err;
+  const seen = new Set<unknown>();
+  while (cur !== undefined && cur !== null && !seen.has(cur)) {
+    seen.add(cur);
+    if (fn?.(cur)) return cur;
+    const next = (cur as { cause?: unknown }).cause;
+    if (next === undefined || next === null) break;
+    cur = next;
+  }
+  return fn ? null : cur;
+}
+
+/**
+ * A configuration preset name that does not exist.
+ *
+ * @example
+ * ```ts
+ * getPreset("testnet"); // throws UnknownPresetError: Use one of: local, mainnet-like.
+ * ```
+ */
 export class UnknownPresetError extends FernetError {
   override name = "UnknownPresetError";
   constructor(

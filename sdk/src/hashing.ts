@@ -8,7 +8,7 @@
  * const hash = blockHash(header);
  * ```
  */
-import { AbiCoder, concat, getBytes, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { AbiCoder, concat, getBytes, keccak256, toBeHex, toUtf8Bytes, ZeroHash } from "ethers";
 import { FernetError } from "./errors";
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -37,14 +37,80 @@ export function blockHash(header: Header): string {
   return keccak256(coder.encode([HEADER_ABI_TYPE], [headerTuple(header)]));
 }
 
-/** `keccak256(abi.encode(randao, height))`: the seed of `height` from the snapshot (or genesis seed) it uses. */
-export function seedOf(randaoOrGenesisSeed: string, height: bigint): string {
-  return keccak256(coder.encode(["bytes32", "uint256"], [randaoOrGenesisSeed, height]));
+/**
+ * `keccak256(abi.encode(randomness, height))`: the seed of `height` from the randomness of round
+ * `height - lookahead` (or the genesis randomness), as `randomnessOf` returns it.
+ *
+ * @example
+ * ```ts
+ * const [value] = await rollup.randomnessOf(h - lookahead);
+ * seedOf(value, h) === (await rollup.seed(h)); // true
+ * ```
+ */
+export function seedOf(randomness: string, height: bigint): string {
+  return keccak256(coder.encode(["bytes32", "uint256"], [randomness, height]));
 }
 
-/** `uint256(keccak256(abi.encode(seed, sequencer)))`: the score of `sequencer`; highest wins. */
+/**
+ * The randomness value the rollup stores for a raw 32-byte source (a block's RANDAO): its top 216 bits,
+ * as a bytes32 (the low 40 bits of the stored word hold the time it became known).
+ *
+ * @example
+ * ```ts
+ * randomnessValue(block.mixHash); // what randomnessOf(round) returns for the block that took the snapshot
+ * ```
+ */
+export function randomnessValue(raw: string): string {
+  return toBeHex(BigInt(raw) >> 40n, 32);
+}
+
+/**
+ * The genesis randomness (seeding heights 1..lookahead): the deployer's salt mixed with the deployment
+ * block's RANDAO, the chain id and the rollup's address.
+ *
+ * @example
+ * ```ts
+ * genesisRandomness(config.genesisSeed, deployBlock.mixHash, chainId, rollupAddress);
+ * ```
+ */
+export function genesisRandomness(salt: string, prevRandao: string, chainId: bigint, rollup: string): string {
+  return randomnessValue(
+    keccak256(coder.encode(["bytes32", "uint256", "uint256", "address"], [salt, prevRandao, chainId, rollup])),
+  );
+}
+
+/**
+ * `uint256(keccak256(abi.encode(seed, sequencer)))`: the score of `sequencer`; highest wins. Builds
+ * the 64-byte encoding directly (seed, then the address left-padded to 32 bytes) instead of going
+ * through the ABI coder: ranking 10,000 keys is a hot path.
+ *
+ * @example
+ * ```ts
+ * scoreOf(await rollup.seed(h), key) === (await rollup.score(h, key)); // true
+ * ```
+ */
 export function scoreOf(seed: string, sequencer: string): bigint {
-  return BigInt(keccak256(coder.encode(["bytes32", "address"], [seed, sequencer])));
+  return scorer(seed)(sequencer);
+}
+
+/**
+ * A scoring function for one seed (the seed is decoded once): `scorer(seed)(key) === scoreOf(seed, key)`.
+ *
+ * @example
+ * ```ts
+ * const score = scorer(state.seed);
+ * const scores = keys.map(score);
+ * ```
+ */
+export function scorer(seed: string): (sequencer: string) => bigint {
+  const buf = new Uint8Array(64);
+  buf.set(getBytes(seed), 0);
+  return (sequencer) => {
+    const a = getBytes(sequencer);
+    if (a.length !== 20) throw new FernetError(`Not an address: ${sequencer}.`, "Pass a 20-byte hex address.");
+    buf.set(a, 44);
+    return BigInt(keccak256(buf));
+  };
 }
 
 /** The public-inputs hash a proof must commit to (chain, rollup, height, archives, txs root and count, data, prover). */

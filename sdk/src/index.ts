@@ -1,10 +1,16 @@
 /**
- * Fernet SDK: typed clients for the registry and the rollup, the protocol's hashing (bit for bit),
- * EIP-712 quotes, leader ranking, confirmation stages, configuration presets and typed errors.
+ * Fernet SDK: `connect()` to a deployment and get one typed client per contract (registry, rollup,
+ * token, Astria slasher and light client); rank sequencers and read the leader schedule at scale;
+ * read and watch protocol events; follow confirmation stages; reproduce the protocol's hashing and
+ * EIP-712 bit for bit; typed errors with hints. Subpaths: `@fernet/sdk/astria` (Astria helpers),
+ * `@fernet/sdk/prover` (the prover farm), `@fernet/sdk/contracts` (typechain factories and ABIs).
  *
  * @example
  * ```ts
- * import { RollupClient, RegistryClient, rankSequencers } from "./sdk/src";
+ * import { connect, leaderSchedule, Phase } from "@fernet/sdk";
+ * const fernet = await connect("deployments/localhost.json", provider);
+ * const state = await fernet.rollup.getHeightState(await fernet.rollup.pendingHeight());
+ * console.log(Phase[state.phase], await leaderSchedule(fernet.rollup, fernet.registry));
  * ```
  */
 export * from "./errors";
@@ -14,7 +20,11 @@ export * from "./hashing";
 export * from "./eip712";
 export * from "./blockdata";
 export * from "./contract-errors";
+export * from "./hints";
 export * from "./clients";
 export * from "./ranking";
+export * from "./leaders";
+export * from "./events";
 export * from "./confirmations";
 export * from "./agents";
+export { ROLLUP_EVENTS, REGISTRY_EVENTS, TOKEN_EVENTS, ASTRIASLASHER_EVENTS, ASTRIALIGHTCLIENT_EVENTS } from "./generated/protocol";

@@ -1,6 +1,8 @@
 /**
  * Leader prediction: the SDK ranks every eligible sequencer for a height with the contracts' seed and
- * score, bit for bit, so sequencers know whether to propose and users know who will.
+ * score, bit for bit, so sequencers know whether to propose and users know who will. Reads go through
+ * the registry's paged view, all pages at once (batched JSON-RPC); eligibility is evaluated from the
+ * rows with the registry's own rule.
  *
  * @example
  * ```ts
@@ -9,8 +11,10 @@
  * ```
  */
 import { FernetError } from "./errors";
-import { scoreOf } from "./hashing";
-import type { RegistryClient, RollupClient } from "./clients";
+import { scorer } from "./hashing";
+import { eligibilityOf, type ListOptions, type RegistryClient, type SequencerEntry } from "./clients/registry";
+import type { RollupClient } from "./clients/rollup";
+import { Eligibility } from "./types";
 
 /** One ranked sequencer. */
 export interface RankedSequencer {
@@ -18,36 +22,64 @@ export interface RankedSequencer {
   score: bigint;
 }
 
-/** The seed of a height is not known yet (its RANDAO snapshot is not stored). */
+/**
+ * The seed of a height is not known yet (its randomness snapshot is not taken).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof SeedNotKnownError) console.log(`wait for the seed of ${e.height}`);
+ * ```
+ */
 export class SeedNotKnownError extends FernetError {
   override name = "SeedNotKnownError";
   constructor(readonly height: bigint) {
     super(
       `The seed of height ${height} is not known yet.`,
-      "Seeds are fixed `lookahead` blocks ahead: wait until height - lookahead is finalized.",
+      "Seeds are fixed `lookahead` heights ahead: wait until the randomness of round height - lookahead is snapshotted.",
     );
   }
 }
 
-/** Ranks `candidates` for the seed `seed`, best first. */
+/**
+ * Ranks `candidates` for the seed `seed`, best first (pure: no RPC).
+ *
+ * @example
+ * ```ts
+ * const [leader, next] = rankBySeed(seed, keys);
+ * ```
+ */
 export function rankBySeed(seed: string, candidates: readonly string[]): RankedSequencer[] {
-  return candidates
-    .map((sequencer) => ({ sequencer, score: scoreOf(seed, sequencer) }))
-    .sort((a, b) => (a.score > b.score ? -1 : a.score < b.score ? 1 : 0));
+  const score = scorer(seed);
+  const ranked = candidates.map((sequencer) => ({ sequencer, score: score(sequencer) }));
+  return ranked.sort((a, b) => (a.score > b.score ? -1 : a.score < b.score ? 1 : 0));
+}
+
+/**
+ * Ranks the eligible keys among `entries` for a seed known at `seedKnownAt` (pure: no RPC).
+ *
+ * @example
+ * ```ts
+ * const ranking = rankEntries(state.seed, state.seedKnownAt, await registry.listSequencerEntries());
+ * ```
+ */
+export function rankEntries(seed: string, seedKnownAt: bigint, entries: readonly SequencerEntry[]): RankedSequencer[] {
+  return rankBySeed(
+    seed,
+    entries.filter((e) => eligibilityOf(e, seedKnownAt) === Eligibility.Eligible).map((e) => e.address),
+  );
 }
 
 /**
  * Ranks every sequencer eligible for `height` (Active when its seed became known, not exiting or
  * ejected now), best first.
  * @throws {@link SeedNotKnownError} when the seed of `height` is not fixed yet.
+ * @example
+ * ```ts
+ * const [leader] = await rankSequencers(rollup, registry, await rollup.pendingHeight());
+ * ```
  */
-export async function rankSequencers(rollup: RollupClient, registry: RegistryClient, height: bigint): Promise<RankedSequencer[]> {
-  const state = await rollup.getHeightState(height);
+export async function rankSequencers(rollup: RollupClient, registry: RegistryClient, height: bigint, options?: ListOptions): Promise<RankedSequencer[]> {
+  const [state, entries] = await Promise.all([rollup.getHeightState(height), registry.listSequencerEntries(options)]);
   if (state.seedKnownAt === 0n) throw new SeedNotKnownError(height);
-  const keys = await registry.listSequencers();
-  const eligible: string[] = [];
-  for (const k of keys) {
-    if (await registry.isEligible(k, state.seedKnownAt)) eligible.push(k);
-  }
-  return rankBySeed(state.seed, eligible);
+  return rankEntries(state.seed, state.seedKnownAt, entries);
 }

@@ -10,6 +10,18 @@ export enum SequencerStatus {
   Ejected = 5,
 }
 
+/** Why a key may or may not propose for a seed (ISequencerRegistry.Eligibility). */
+export enum Eligibility {
+  Eligible = 0,
+  Unregistered = 1,
+  /** Registered after the seed became known: never eligible for that seed. */
+  RegisteredAfterSeed = 2,
+  /** Registered before, but still in its entry delay when the seed became known. */
+  Queued = 3,
+  Exiting = 4,
+  Ejected = 5,
+}
+
 /** Phase of a round (IFernetRollup.Phase). */
 export enum Phase {
   NotStarted = 0,
@@ -85,10 +97,14 @@ export interface SequencerInfo {
   status: SequencerStatus;
 }
 
-/** Confirmation stages of seed 001 that the L1 contracts can attest (3-7). */
+/** Confirmation stages of seed 001 (DESIGN.md section 8). The L1 contracts attest 3-7; 2 needs a sequencer's receipt. */
 export enum ConfirmationStage {
   /** Not (yet) in the best proposal of its height. */
   Unknown = 0,
+  /** Executed locally (the wallet's own simulation; the SDK never reports it from the chain). */
+  Executed = 1,
+  /** Submitted to the network: a sequencer's receipt ({@link SequencerReceipt}) says it will include it. */
+  Submitted = 2,
   /** In the highest-ranking proposal. */
   BestProposal = 3,
   /** ... with a valid prover commitment. */
@@ -99,4 +115,77 @@ export enum ConfirmationStage {
   Proven = 6,
   /** In a proven block whose L1 transaction is finalized. */
   L1Finalized = 7,
+}
+
+/**
+ * A sequencer's answer to a submitted tx (stage 2): which sequencer took it for which height. The
+ * nodes' mempool API returns it; the SDK only carries the type and uses it in {@link txConfirmation}.
+ */
+export interface SequencerReceipt {
+  txHash: string;
+  /** The L2 height the sequencer intends to include the tx in. */
+  height: bigint;
+  /** The sequencer key that answered. */
+  sequencer: string;
+  /** Unix seconds when the sequencer accepted it. */
+  acceptedAt: bigint;
+  /** Optional signature of the sequencer over the receipt (scheme defined by the nodes API). */
+  signature?: string;
+}
+
+/** The rollup's on-chain configuration (`IFernetRollup.Config`). Durations in seconds, amounts in base units. */
+export interface RollupParameters {
+  token: string;
+  registry: string;
+  verifier: string;
+  /** Receives slashed funds; the zero address burns them. */
+  treasury: string;
+  genesisArchive: string;
+  genesisSeed: string;
+  genesisDelay: bigint;
+  proposalDuration: bigint;
+  commitmentDuration: bigint;
+  revealDuration: bigint;
+  provingDuration: bigint;
+  lookahead: bigint;
+  minimumProverBond: bigint;
+  blockReward: bigint;
+  submitterRewardBps: bigint;
+  slashBountyBps: bigint;
+  missedRevealPenalty: bigint;
+  signalRoundSize: bigint;
+  signalQuorum: bigint;
+}
+
+/** The registry's parameters. */
+export interface RegistryParameters {
+  token: string;
+  stake: bigint;
+  minimumStake: bigint;
+  entryDelay: bigint;
+  exitDelay: bigint;
+  slasherChangeDelay: bigint;
+  slasherChangeWindow: bigint;
+}
+
+/** A prover's escrow. */
+export interface Escrow {
+  total: bigint;
+  locked: bigint;
+  /** What `withdrawEscrow` or a new commitment can use. */
+  free: bigint;
+}
+
+/** A round's randomness snapshot (`randomnessOf`). `knownAt` is zero while it is not taken. */
+export interface RandomnessSnapshot {
+  value: string;
+  knownAt: bigint;
+}
+
+/** A queued change to the registry's slashers. */
+export interface SlasherChange {
+  allowed: boolean;
+  /** Zero when nothing is queued. */
+  executableAt: bigint;
+  expiresAt: bigint;
 }

@@ -18,6 +18,8 @@ import {
 import { ASTRIA_CHAIN_ID, OTHER_ROLLUPS, ROLLUP_ID, validatorWallets } from "./helpers/world";
 
 const POWER = 10n;
+/** `activeUntil` of the current set (`AstriaLightClient.OPEN_RANGE`). */
+const OPEN = 2n ** 64n - 1n;
 
 function header(height: bigint, tag = "a"): AstriaHeader {
   return buildAstriaBlock({
@@ -99,11 +101,11 @@ describe("AstriaLightClient", () => {
     it("finalizes a header signed by more than 2/3 of the voting power", async () => {
       const { lightClient, wallets, set } = await loadFixture(fixture);
       const h = header(5n);
-      const sigs = signQuorum(wallets, set, headerDigest(h));
+      const sigs = signQuorum(wallets, set, headerDigest(h, 0n));
       expect(sigs.length).to.equal(3);
-      await expect(lightClient.submitHeader(h, set, sigs))
+      await expect(lightClient.submitHeader(h, 0n, set, sigs))
         .to.emit(lightClient, "HeaderFinalized")
-        .withArgs(5n, h.time, h.rollupTransactionsRoot, h.dataHash, h.proposerAddress, 3n * POWER, 4n * POWER);
+        .withArgs(5n, 0n, h.time, h.rollupTransactionsRoot, h.dataHash, h.proposerAddress, 3n * POWER, 4n * POWER);
       const [found, stored] = await lightClient.findHeader(5n);
       expect(found).to.equal(true);
       expect(stored.height).to.equal(5n);
@@ -118,7 +120,7 @@ describe("AstriaLightClient", () => {
     it("signs the same digest as the SDK", async () => {
       const { lightClient } = await loadFixture(fixture);
       const h = header(9n);
-      expect(await lightClient.headerDigest(h)).to.equal(headerDigest(h));
+      expect(await lightClient.headerDigest(h, 0n)).to.equal(headerDigest(h, 0n));
     });
 
     it("refuses exactly 2/3 of the voting power", async () => {
@@ -127,11 +129,11 @@ describe("AstriaLightClient", () => {
       const set = makeSet(wallets);
       const client = await deploy(set);
       const h = header(2n);
-      const sigs = signDigest(wallets, set, headerDigest(h), [0, 2]);
-      await expect(client.submitHeader(h, set, sigs))
+      const sigs = signDigest(wallets, set, headerDigest(h, 0n), [0, 2]);
+      await expect(client.submitHeader(h, 0n, set, sigs))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__InsufficientVotingPower")
         .withArgs(2n * POWER, 3n * POWER);
-      await client.submitHeader(h, set, signDigest(wallets, set, headerDigest(h), [0, 1, 2]));
+      await client.submitHeader(h, 0n, set, signDigest(wallets, set, headerDigest(h, 0n), [0, 1, 2]));
     });
 
     it("counts voting power, not heads: one validator with 70% is a quorum", async () => {
@@ -140,12 +142,12 @@ describe("AstriaLightClient", () => {
       const client = await deploy(set);
       const heavy = set.findIndex((v) => v.votingPower === 70n);
       const h = header(3n);
-      await expect(client.submitHeader(h, set, signDigest(wallets, set, headerDigest(h), [heavy]))).to.emit(
+      await expect(client.submitHeader(h, 0n, set, signDigest(wallets, set, headerDigest(h, 0n), [heavy]))).to.emit(
         client,
         "HeaderFinalized",
       );
       const light = [0, 1, 2, 3].filter((i) => i !== heavy);
-      await expect(client.submitHeader(header(4n), set, signDigest(wallets, set, headerDigest(header(4n)), light)))
+      await expect(client.submitHeader(header(4n), 0n, set, signDigest(wallets, set, headerDigest(header(4n), 0n), light)))
         .to.be.revertedWithCustomError(client, "AstriaLightClient__InsufficientVotingPower")
         .withArgs(30n, 100n);
     });
@@ -154,7 +156,7 @@ describe("AstriaLightClient", () => {
       const { lightClient, wallets, set } = await loadFixture(fixture);
       for (const height of [7n, 3n]) {
         const h = header(height);
-        await lightClient.submitHeader(h, set, signQuorum(wallets, set, headerDigest(h)));
+        await lightClient.submitHeader(h, 0n, set, signQuorum(wallets, set, headerDigest(h, 0n)));
       }
       expect(await lightClient.latestHeight()).to.equal(7n);
       expect((await lightClient.findHeader(3n))[0]).to.equal(true);
@@ -163,7 +165,7 @@ describe("AstriaLightClient", () => {
     it("refuses a header of another Astria chain", async () => {
       const { lightClient, wallets, set } = await loadFixture(fixture);
       const h = { ...header(5n), chainId: "other-chain" };
-      await expect(lightClient.submitHeader(h, set, signQuorum(wallets, set, headerDigest(h))))
+      await expect(lightClient.submitHeader(h, 0n, set, signQuorum(wallets, set, headerDigest(h, 0n))))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__WrongChainId")
         .withArgs(ASTRIA_CHAIN_ID, "other-chain");
     });
@@ -171,21 +173,21 @@ describe("AstriaLightClient", () => {
     it("refuses a second header at a height, equal or conflicting (replay)", async () => {
       const { lightClient, wallets, set } = await loadFixture(fixture);
       const h = header(5n);
-      const sigs = signQuorum(wallets, set, headerDigest(h));
-      await lightClient.submitHeader(h, set, sigs);
-      await expect(lightClient.submitHeader(h, set, sigs))
+      const sigs = signQuorum(wallets, set, headerDigest(h, 0n));
+      await lightClient.submitHeader(h, 0n, set, sigs);
+      await expect(lightClient.submitHeader(h, 0n, set, sigs))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__HeaderAlreadyFinalized")
         .withArgs(5n);
       const fork = header(5n, "fork");
-      await expect(lightClient.submitHeader(fork, set, signQuorum(wallets, set, headerDigest(fork))))
+      await expect(lightClient.submitHeader(fork, 0n, set, signQuorum(wallets, set, headerDigest(fork, 0n))))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__HeaderAlreadyFinalized")
         .withArgs(5n);
     });
 
-    it("refuses a validator set that is not the current one", async () => {
+    it("refuses a validator set that is not the one the header names", async () => {
       const { lightClient, set, next, nextSet } = await loadFixture(fixture);
       const h = header(5n);
-      await expect(lightClient.submitHeader(h, nextSet, signQuorum(next, nextSet, headerDigest(h))))
+      await expect(lightClient.submitHeader(h, 0n, nextSet, signQuorum(next, nextSet, headerDigest(h, 0n))))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__ValidatorSetMismatch")
         .withArgs(validatorSetHash(set), validatorSetHash(nextSet));
     });
@@ -193,15 +195,15 @@ describe("AstriaLightClient", () => {
     it("refuses signature positions out of range or not strictly ascending", async () => {
       const { lightClient, wallets, set } = await loadFixture(fixture);
       const h = header(5n);
-      const digest = headerDigest(h);
+      const digest = headerDigest(h, 0n);
       const sigs = signDigest(wallets, set, digest, [0, 1, 2]);
-      await expect(lightClient.submitHeader(h, set, [...sigs, { index: 4n, signature: sigs[0].signature }]))
+      await expect(lightClient.submitHeader(h, 0n, set, [...sigs, { index: 4n, signature: sigs[0].signature }]))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__SignerIndexOutOfRange")
         .withArgs(4n, 4n);
-      await expect(lightClient.submitHeader(h, set, [sigs[0], sigs[1], sigs[1], sigs[2]]))
+      await expect(lightClient.submitHeader(h, 0n, set, [sigs[0], sigs[1], sigs[1], sigs[2]]))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__SignersNotAscending")
         .withArgs(1n, 1n);
-      await expect(lightClient.submitHeader(h, set, [sigs[1], sigs[0], sigs[2]]))
+      await expect(lightClient.submitHeader(h, 0n, set, [sigs[1], sigs[0], sigs[2]]))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__SignersNotAscending")
         .withArgs(1n, 0n);
     });
@@ -209,19 +211,19 @@ describe("AstriaLightClient", () => {
     it("refuses a forged, a replayed and a malformed signature, naming the position", async () => {
       const { lightClient, wallets, set } = await loadFixture(fixture);
       const h = header(5n);
-      const digest = headerDigest(h);
+      const digest = headerDigest(h, 0n);
       const sigs = signDigest(wallets, set, digest, [0, 1, 2]);
       const intruder = Wallet.createRandom();
       const forged = { index: 2n, signature: intruder.signingKey.sign(digest).serialized };
-      await expect(lightClient.submitHeader(h, set, [sigs[0], sigs[1], forged]))
+      await expect(lightClient.submitHeader(h, 0n, set, [sigs[0], sigs[1], forged]))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__InvalidSignature")
         .withArgs(2n, intruder.address, set[2].signer);
-      const other = signDigest(wallets, set, headerDigest(header(6n)), [1]);
+      const other = signDigest(wallets, set, headerDigest(header(6n), 0n), [1]);
       const signerOfOther = ethers.recoverAddress(digest, other[0].signature);
-      await expect(lightClient.submitHeader(h, set, [sigs[0], other[0], sigs[2]]))
+      await expect(lightClient.submitHeader(h, 0n, set, [sigs[0], other[0], sigs[2]]))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__InvalidSignature")
         .withArgs(1n, signerOfOther, set[1].signer);
-      await expect(lightClient.submitHeader(h, set, [{ index: 0n, signature: "0x1234" }, sigs[1], sigs[2]]))
+      await expect(lightClient.submitHeader(h, 0n, set, [{ index: 0n, signature: "0x1234" }, sigs[1], sigs[2]]))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__InvalidSignature")
         .withArgs(0n, ethers.ZeroAddress, set[0].signer);
     });
@@ -243,7 +245,7 @@ describe("AstriaLightClient", () => {
     async function handedOver() {
       const f = await fixture();
       const h = header(5n);
-      await f.lightClient.submitHeader(h, f.set, signQuorum(f.wallets, f.set, headerDigest(h)));
+      await f.lightClient.submitHeader(h, 0n, f.set, signQuorum(f.wallets, f.set, headerDigest(h, 0n)));
       const digest = validatorSetUpdateDigest(ASTRIA_CHAIN_ID, 1n, 10n, f.nextSet);
       const sigs = signQuorum(f.wallets, f.set, digest);
       const tx = await f.lightClient.updateValidatorSet(f.set, f.nextSet, 10n, sigs);
@@ -265,20 +267,82 @@ describe("AstriaLightClient", () => {
       );
     });
 
-    it("then takes headers from the new set only, from its first height on", async () => {
+    it("then takes headers of each set only inside its own range, naming their set", async () => {
       const { lightClient, wallets, set, next, nextSet } = await loadFixture(handedOver);
+      expect(await lightClient.validatorSetAt(0n)).to.deep.equal([validatorSetHash(set), 1n, 10n]);
+      expect(await lightClient.validatorSetAt(1n)).to.deep.equal([validatorSetHash(nextSet), 10n, OPEN]);
       const h = header(10n);
-      await expect(lightClient.submitHeader(h, set, signQuorum(wallets, set, headerDigest(h))))
+      await expect(lightClient.submitHeader(h, 0n, set, signQuorum(wallets, set, headerDigest(h, 0n))))
+        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__HeightOutsideSet")
+        .withArgs(10n, 0n, 1n, 10n);
+      await expect(lightClient.submitHeader(h, 1n, set, signQuorum(wallets, set, headerDigest(h, 1n))))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__ValidatorSetMismatch")
         .withArgs(validatorSetHash(nextSet), validatorSetHash(set));
-      await expect(lightClient.submitHeader(h, nextSet, signQuorum(next, nextSet, headerDigest(h)))).to.emit(
-        lightClient,
-        "HeaderFinalized",
-      );
-      const stale = header(9n);
-      await expect(lightClient.submitHeader(stale, nextSet, signQuorum(next, nextSet, headerDigest(stale))))
-        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__StaleHeight")
-        .withArgs(9n, 10n);
+      await expect(lightClient.submitHeader(h, 1n, nextSet, signQuorum(next, nextSet, headerDigest(h, 1n))))
+        .to.emit(lightClient, "HeaderFinalized")
+        .withArgs(10n, 1n, h.time, h.rollupTransactionsRoot, h.dataHash, h.proposerAddress, 3n * POWER, 3n * POWER);
+      const early = header(9n);
+      await expect(lightClient.submitHeader(early, 1n, nextSet, signQuorum(next, nextSet, headerDigest(early, 1n))))
+        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__HeightOutsideSet")
+        .withArgs(9n, 1n, 10n, OPEN);
+      await expect(lightClient.submitHeader(early, 2n, nextSet, signQuorum(next, nextSet, headerDigest(early, 2n))))
+        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__UnknownValidatorSet")
+        .withArgs(2n, 1n);
+      await expect(lightClient.validatorSetAt(2n))
+        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__UnknownValidatorSet")
+        .withArgs(2n, 1n);
+    });
+
+    it("relays the old set's last headers after a hand-over relayed first (they stay provable)", async () => {
+      const { lightClient, wallets, set, next, nextSet } = await loadFixture(handedOver);
+      const h = header(12n);
+      await lightClient.submitHeader(h, 1n, nextSet, signQuorum(next, nextSet, headerDigest(h, 1n)));
+      // Astria 6..9 were final under set 0 but not relayed before the hand-over: they still are, in any order.
+      for (const height of [9n, 6n, 8n, 7n]) {
+        const old = header(height);
+        await expect(lightClient.submitHeader(old, 0n, set, signQuorum(wallets, set, headerDigest(old, 0n))))
+          .to.emit(lightClient, "HeaderFinalized")
+          .withArgs(height, 0n, old.time, old.rollupTransactionsRoot, old.dataHash, old.proposerAddress, 3n * POWER, 4n * POWER);
+      }
+      expect(await lightClient.latestHeight()).to.equal(12n);
+      expect((await lightClient.getHeader(7n)).rollupTransactionsRoot).to.equal(header(7n).rollupTransactionsRoot);
+      // Below the client's first height, nothing is ever final.
+      const fresh = await deploy(set, ASTRIA_CHAIN_ID, 20n);
+      expect(await fresh.firstHeight()).to.equal(20n);
+      const below = header(19n);
+      await expect(fresh.submitHeader(below, 0n, set, signQuorum(wallets, set, headerDigest(below, 0n))))
+        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__HeightOutsideSet")
+        .withArgs(19n, 0n, 20n, OPEN);
+    });
+
+    it("cannot be blocked by relaying first a header signed after the hand-over by a next set sharing more than 2/3", async () => {
+      const { lightClient, wallets, set } = await loadFixture(fixture);
+      // The next set keeps three of the four current validators (75% of the current power) and adds one.
+      const shared = validatorWallets(4).slice(0, 3);
+      const nextWallets = [...shared, ...validatorWallets(1, "newcomer")];
+      const nextSet = makeSet(nextWallets);
+      const after = header(10n);
+      // The shared validators sign Astria 10, under the next set (its digest names set 1).
+      const signedByNext = signQuorum(nextWallets, nextSet, headerDigest(after, 1n));
+      // Relayed before the hand-over, it is refused under either set: it cannot raise latestHeight.
+      await expect(lightClient.submitHeader(after, 1n, nextSet, signedByNext))
+        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__UnknownValidatorSet")
+        .withArgs(1n, 0n);
+      const asCurrent = signedByNext.map((sig) => ({
+        index: BigInt(set.findIndex((v) => v.signer === nextSet[Number(sig.index)].signer)),
+        signature: sig.signature,
+      }));
+      asCurrent.sort((a, b) => (a.index < b.index ? -1 : 1));
+      const recovered = ethers.recoverAddress(headerDigest(after, 0n), asCurrent[0].signature);
+      await expect(lightClient.submitHeader(after, 0n, set, asCurrent))
+        .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__InvalidSignature")
+        .withArgs(asCurrent[0].index, recovered, set[Number(asCurrent[0].index)].signer);
+      expect(await lightClient.latestHeight()).to.equal(0n);
+      // The genuine hand-over goes through, then the header does.
+      const handOver = signQuorum(wallets, set, validatorSetUpdateDigest(ASTRIA_CHAIN_ID, 1n, 10n, nextSet));
+      await expect(lightClient.updateValidatorSet(set, nextSet, 10n, handOver)).to.emit(lightClient, "ValidatorSetUpdated");
+      await expect(lightClient.submitHeader(after, 1n, nextSet, signedByNext)).to.emit(lightClient, "HeaderFinalized");
+      expect(await lightClient.latestHeight()).to.equal(10n);
     });
 
     it("refuses a replayed hand-over: its signatures were for the previous set id", async () => {
@@ -297,7 +361,7 @@ describe("AstriaLightClient", () => {
     it("refuses a first height that does not lie above every final height and the current set's", async () => {
       const { lightClient, wallets, set, nextSet } = await loadFixture(fixture);
       const h = header(5n);
-      await lightClient.submitHeader(h, set, signQuorum(wallets, set, headerDigest(h)));
+      await lightClient.submitHeader(h, 0n, set, signQuorum(wallets, set, headerDigest(h, 0n)));
       const sigs = signQuorum(wallets, set, validatorSetUpdateDigest(ASTRIA_CHAIN_ID, 1n, 5n, nextSet));
       await expect(lightClient.updateValidatorSet(set, nextSet, 5n, sigs))
         .to.be.revertedWithCustomError(lightClient, "AstriaLightClient__InvalidActiveFromHeight")

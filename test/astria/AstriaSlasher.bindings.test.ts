@@ -329,6 +329,21 @@ describe("AstriaSlasher: bindings", () => {
     });
   });
 
+  describe("what the slasher assumes of the rollup", () => {
+    it("fixes each height's seed before its round starts (evidence on a posted binding judges in force with the round start)", async () => {
+      const w = await load(proposed);
+      await postBinding(w, w.seqA, 3n, w.t);
+      const s = await w.rollup.getHeightState(3n);
+      expect(s.seedKnownAt).to.be.greaterThan(0n);
+      expect(s.seedKnownAt).to.be.lessThanOrEqual(s.roundStart);
+      await commitRevealProve(w, 3n);
+      for (let h = 1n; h <= 4n; h++) {
+        const state = await w.rollup.getHeightState(h);
+        expect(state.seedKnownAt).to.be.lessThanOrEqual(state.roundStart);
+      }
+    });
+  });
+
   describe("the Astria cursor (rule b)", () => {
     it("starts the next binding where the last canonical bound range ended", async () => {
       const w = await load(proposed);

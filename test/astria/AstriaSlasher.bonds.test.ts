@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { LOCAL } from "../../sdk/src/config";
 import {
+  ASTRIA_CHAIN_ID,
   ROLLUP_ID,
   SLASHER,
   TOKEN,
@@ -151,6 +152,34 @@ describe("AstriaSlasher: bonds", () => {
         .to.be.revertedWithCustomError(w.slasher, "Astria__InvalidConfig")
         .withArgs("minimumBond", 2n ** 128n);
     });
+
+    it("refuses an Astria start height below the light client's first height, and takes it at that height", async () => {
+      const w = await load(unbonded);
+      const client = await ethers.deployContract("AstriaLightClient", [ASTRIA_CHAIN_ID, w.validators, 5n]);
+      const lightClient = await client.getAddress();
+      await expect(deploySlasher(w, { lightClient, astriaStartHeight: 4n }))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__StartBeforeLightClient")
+        .withArgs(4n, 5n);
+      expect(await (await deploySlasher(w, { lightClient, astriaStartHeight: 5n })).expectedAstriaStart()).to.equal(5n);
+    });
+
+    it("refuses a rollup whose token is not its registry's token", async () => {
+      const w = await load(unbonded);
+      const token = await w.token.getAddress();
+      const other = await w.registry.getAddress(); // any other address stands in for a second token
+      for (const [rollupToken, registryToken] of [
+        [token, other],
+        [other, token],
+      ]) {
+        const stub = await ethers.deployContract("AstriaRollupConfigStub", [rollupToken, registryToken]);
+        await expect(deploySlasher(w, { rollup: await stub.getAddress() }))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__TokenMismatch")
+          .withArgs(rollupToken, registryToken);
+      }
+      // The same stub with one token for both is accepted, and the slasher bonds in it.
+      const same = await ethers.deployContract("AstriaRollupConfigStub", [token, token]);
+      expect(await (await deploySlasher(w, { rollup: await same.getAddress() })).token()).to.equal(token);
+    });
   });
 
   describe("bond", () => {
@@ -216,17 +245,21 @@ describe("AstriaSlasher: bonds", () => {
       const effectiveFrom = (await w.slasher.bondOf(w.seqA.address)).effectiveFrom;
       await time.increaseTo(effectiveFrom);
       await backupRound(w, 5n);
-      // Height 6's leader was known when 4 was finalized, before the new opt-in; 7's when 5 was, after.
+      // Heights 6 and 7 take their leaders from rounds 4 and 5, known before the new opt-in took effect
+      // (round 5's snapshot slot passed first, so it carries round 4's randomness); 8's from round 6, after.
       expect(await w.rollup.seedKnownAt(6n)).to.be.lessThan(effectiveFrom);
-      expect(await w.rollup.seedKnownAt(7n)).to.be.greaterThanOrEqual(effectiveFrom);
-      await finalizeRound(w, w.seqA, 6n);
-      await expect(w.slasher.proveMissingBinding(6n))
-        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
-        .withArgs(w.seqA.address, 6n);
-      await finalizeRound(w, w.seqA, 7n);
-      await expect(w.slasher.connect(w.reporter).proveMissingBinding(7n))
+      expect(await w.rollup.seedKnownAt(7n)).to.be.lessThan(effectiveFrom);
+      for (const h of [6n, 7n]) {
+        await finalizeRound(w, w.seqA, h);
+        await expect(w.slasher.proveMissingBinding(h))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+          .withArgs(w.seqA.address, h);
+      }
+      expect(await w.rollup.seedKnownAt(8n)).to.be.greaterThanOrEqual(effectiveFrom);
+      await finalizeRound(w, w.seqA, 8n);
+      await expect(w.slasher.connect(w.reporter).proveMissingBinding(8n))
         .to.emit(w.slasher, "MissingBindingProven")
-        .withArgs(7n, w.seqA.address, (await w.rollup.getBlock(7n)).finalizedAt);
+        .withArgs(8n, w.seqA.address, (await w.rollup.getBlock(8n)).finalizedAt);
     });
 
     it("refuses an opt-in sent by anyone but the sequencer", async () => {

@@ -25,8 +25,11 @@ import {
   TOKEN,
   astriaBlock,
   backupRound,
+  commitProver,
   commitRevealProve,
+  deployWorld,
   finalizeRound,
+  handOver,
   load,
   postBinding,
   propose,
@@ -50,6 +53,7 @@ import {
   endsEarly,
   entryAt,
   fabricated,
+  hashesOf,
   honest,
   leafOf,
   otherLeaf,
@@ -79,6 +83,7 @@ enum Offence {
   TxMismatch,
   MissingBinding,
   RangeOmission,
+  AbandonedHeight,
 }
 enum Mismatch {
   RootMismatch,
@@ -98,6 +103,57 @@ const noBounty = () => scenario({ post: false, finalize: false, world: { slasher
 const allBounty = () => scenario({ post: false, finalize: false, world: { slasher: { bountyBps: 10_000n } } });
 /** The honest scenario (height 3 bound to Astria [1, 9) and proven: the cursor is at 9), seqB bonded too. */
 const honestWithB = () => scenario({ world: { bondB: true } });
+/** How late (seconds after the round start) the proposal of {@link lateProposal} lands on L1. */
+const LATE = 8n;
+/**
+ * seqA builds height 3 at its round start from Astria [1, 9) (everything final then), Astria 9 (with
+ * rollup txs) has time `roundStart + astriaOffset`, and the proposal lands LATE seconds into the round;
+ * the binding of [1, 9) is posted and the block finalized.
+ */
+const lateProposal = (astriaOffset: bigint) =>
+  async function lateProposalFixture() {
+    const w = await astriaReady();
+    const { roundStart } = await w.rollup.getHeightState(H);
+    await relay(w, astriaBlock(w, 9n, roundStart + astriaOffset, rollupTxs("a9", 2)));
+    const t = top(w, 1n, 9n);
+    await time.setNextBlockTimestamp(roundStart + LATE);
+    const header = await propose(w, w.seqA, H, [...t.txHashes, OWN_TX]);
+    await postBinding(w, w.seqA, H, t);
+    await commitRevealProve(w, H);
+    return { w, t, header, txHashes: [...t.txHashes, OWN_TX], roundStart };
+  };
+/** seqA won height 3 with an honest block and posted an honest binding of Astria [1, 9); nothing more yet. */
+const boundPending = () => scenario({ finalize: false });
+/** As {@link boundPending}, with seqB bonded too. */
+const boundPendingWithB = () => scenario({ finalize: false, world: { bondB: true } });
+/**
+ * The top-of-block of height 3 with Astria 3's first two txs swapped: what the winner's own backup
+ * block (sent from a second key it controls, `stranger`) carries instead of what it preconfirmed.
+ */
+function reordered(s: Scenario): string[] {
+  const [x, y, z] = hashesOf(txsOf(s.w, 3n));
+  return [...hashesOf(txsOf(s.w, 1n)), y, x, z, ...hashesOf(txsOf(s.w, 4n)), OWN_TX];
+}
+/**
+ * As {@link astriaReady}, but Astria 3 (3 rollup txs) is built and never relayed: Astria 1, 2 and 4-8 are
+ * final in the light client under the genesis set.
+ */
+async function astriaBlocksBeforeHandOver(): Promise<World> {
+  const w = await deployWorld();
+  const t0 = BigInt(await time.latest());
+  for (let h = 1n; h <= 8n; h++) {
+    const ours = h === 1n ? 2 : h === 3n ? 3 : h === 4n ? 1 : 0;
+    const block = astriaBlock(w, h, t0 + h, rollupTxs(`a${h}`, ours));
+    if (h !== 3n) {
+      await relay(w, block);
+    }
+  }
+  await finalizeRound(w, w.seqA, 1n);
+  await finalizeRound(w, w.seqA, 2n);
+  return w;
+}
+/** The honest scenario with a penalty of the whole minimum bond. */
+const wholeBondPenalty = () => scenario({ world: { slasher: { penalty: SLASHER.minimumBond } } });
 /** A range of `[start, end)` that takes no Astria txs. */
 const emptyTop = (start: bigint, end: bigint) => ({ astriaStart: start, astriaEnd: end, entries: [], txHashes: [] });
 
@@ -294,6 +350,35 @@ describe("AstriaSlasher: evidence", () => {
         await expect(w.slasher.proveRootMismatch(H, entryProof(entries, entries.length - 1), leaf))
           .to.be.revertedWithCustomError(w.slasher, "Astria__UnknownAstriaHeight")
           .withArgs(12n);
+      });
+    });
+
+    describe("any evidence on a posted binding", () => {
+      it("refuses a replay once the height was slashed, whatever evidence slashed it", async () => {
+        const s = await load(wrongRoot);
+        const { w } = s;
+        await w.slasher.proveRootMismatch(H, entryAt(s, 3n), leafOf(s, 3n));
+        await expect(w.slasher.proveRootMismatch(H, entryAt(s, 3n), leafOf(s, 3n)))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+          .withArgs(w.seqA.address, H);
+        await expect(w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+          .withArgs(w.seqA.address, H);
+      });
+
+      it("refuses a posted binding whose winner's bond was emptied since (nothing left binds it)", async () => {
+        const s = await load(wholeBondPenalty);
+        const { w } = s;
+        // seqA also wins and binds height 4; then an offence at height 3 takes its whole bond.
+        const t = top(w, 9n, 10n);
+        await propose(w, w.seqA, 4n, [...t.txHashes, OWN_TX]);
+        await postBinding(w, w.seqA, 4n, t);
+        const other: Binding = { ...s.signed!.binding, blockHash: ZeroHash };
+        await w.slasher.proveWrongBlockHash(other, await sign(w, w.seqA, other));
+        expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(0n);
+        await expect(w.slasher.proveRangeOmission(4n, 9n, leafOf(s, 9n)))
+          .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+          .withArgs(w.seqA.address, 4n);
       });
     });
 
@@ -649,12 +734,42 @@ describe("AstriaSlasher: evidence", () => {
       await expectSlashed(w, tx, Offence.RangeOmission);
     });
 
-    it("refuses a block final within the margin of the proposal (valid evidence of nothing)", async () => {
+    it("refuses a block final within the margin of the round start (valid evidence of nothing)", async () => {
       const s = await load(honest);
       const a9 = s.w.astria.get(9n)!;
       await expect(s.w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__NotYetRequired")
-        .withArgs(9n, a9.header.time, (await s.w.rollup.getBlock(H)).proposedAt);
+        .withArgs(9n, a9.header.time, (await s.w.rollup.getHeightState(H)).roundStart);
+    });
+
+    it("does not slash an honest sequencer whose proposal lands late (an Astria block produced after it built)", async () => {
+      // Built at the round start from Astria [1, 9); Astria 9 is produced one second later and the
+      // proposal lands LATE seconds into the round, more than the margin after Astria 9.
+      const s = await load(lateProposal(1n));
+      const { w, roundStart } = s;
+      const a9 = w.astria.get(9n)!;
+      expect((await w.rollup.getBlock(H)).proposedAt).to.equal(roundStart + LATE);
+      expect(a9.header.time + SLASHER.astriaMargin).to.be.lessThanOrEqual(roundStart + LATE);
+      await expect(w.slasher.connect(w.reporter).proveRangeOmission(H, 9n, leafOf(s, 9n)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotYetRequired")
+        .withArgs(9n, a9.header.time, roundStart);
+      expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(SLASHER.minimumBond);
+    });
+
+    it("slashes an omission of a block final exactly astriaMargin before the round start, however late the proposal", async () => {
+      const s = await load(lateProposal(-SLASHER.astriaMargin));
+      const { w } = s;
+      const tx = w.slasher.connect(w.reporter).proveRangeOmission(H, 9n, leafOf(s, 9n));
+      await expect(tx).to.emit(w.slasher, "RangeOmissionProven").withArgs(H, w.seqA.address, 9n, 1n, 9n);
+      await expectSlashed(w, tx, Offence.RangeOmission);
+    });
+
+    it("refuses a block final one second after astriaMargin before the round start", async () => {
+      const s = await load(lateProposal(1n - SLASHER.astriaMargin));
+      const { w, roundStart } = s;
+      await expect(w.slasher.proveRangeOmission(H, 9n, leafOf(s, 9n)))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotYetRequired")
+        .withArgs(9n, roundStart + 1n - SLASHER.astriaMargin, roundStart);
     });
 
     it("refuses a block inside the range (that is a skipped block)", async () => {
@@ -694,6 +809,124 @@ describe("AstriaSlasher: evidence", () => {
       await expect(s.w.slasher.proveRangeOmission(H, 5n, leafOf(s, 4n)))
         .to.be.revertedWithCustomError(s.w.slasher, "Astria__InvalidRollupProof")
         .withArgs(5n);
+    });
+  });
+
+  describe("7. a height abandoned to backup", () => {
+    it("slashes a bound winner that cancels its promise through its own backup block (no commitment)", async () => {
+      const s = await load(boundPending);
+      const { w } = s;
+      // seqA signs no quote; once the commitment deadline passes it lands its own pre-proven backup block
+      // (from a second key) with the Astria txs it preconfirmed reordered.
+      await backupRound(w, H, { by: w.stranger, txHashes: reordered(s) });
+      const record = await w.rollup.getBlock(H);
+      expect([record.finalization, record.proposer, record.prover]).to.deep.equal([2n, w.seqA.address, ethers.ZeroAddress]);
+      // Judged against the proposal, the promise was kept: no other evidence reaches the block that landed.
+      const entry = entryAt(s, 3n);
+      await expect(
+        w.slasher.proveTxMismatch(H, entry, leafOf(s, 3n), astriaTxProof(w.astria.get(3n)!, ROLLUP_ID, 0), l2TxProof(s.header, s.txHashes, 2)),
+      ).to.be.revertedWithCustomError(w.slasher, "Astria__TxMatches");
+      const tx = w.slasher.connect(w.reporter).proveAbandonedHeight(H);
+      await expect(tx).to.emit(w.slasher, "AbandonedHeightProven").withArgs(H, w.seqA.address, ethers.ZeroAddress, false);
+      await expectSlashed(w, tx, Offence.AbandonedHeight);
+    });
+
+    it("slashes a bound winner that signed a quote but never revealed, whoever filled the height", async () => {
+      const { w } = await load(boundPending);
+      await commitProver(w, H);
+      await backupRound(w, H);
+      expect((await w.rollup.getBlock(H)).revealed).to.equal(false);
+      const tx = w.slasher.connect(w.reporter).proveAbandonedHeight(H);
+      await expect(tx).to.emit(w.slasher, "AbandonedHeightProven").withArgs(H, w.seqA.address, w.prover.address, false);
+      await expectSlashed(w, tx, Offence.AbandonedHeight);
+    });
+
+    it("slashes a bound winner that posted no binding either, once only", async () => {
+      const { w } = await load(unposted);
+      await backupRound(w, H);
+      await expectSlashed(w, w.slasher.connect(w.reporter).proveAbandonedHeight(H), Offence.AbandonedHeight);
+      await expect(w.slasher.proveMissingBinding(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+        .withArgs(w.seqA.address, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed")
+        .withArgs(w.seqA.address, H);
+    });
+
+    it("does not slash the winner when its committed prover withholds the proof after the reveal; the cursor stays put", async () => {
+      const s = await load(boundPendingWithB);
+      const { w } = s;
+      await commitRevealProve(w, H, { prove: false });
+      await backupRound(w, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__ProverMissedProof")
+        .withArgs(H, w.prover.address);
+      expect((await w.slasher.bondOf(w.seqA.address)).amount).to.equal(SLASHER.minimumBond);
+      // The range [1, 9) was not consumed: the next bound range must start at Astria 1 again.
+      expect(await w.slasher.expectedAstriaStart()).to.equal(1n);
+      expect(await w.slasher.isInForce(w.seqB.address, 4n)).to.equal(true);
+      await propose(w, w.seqB, 4n, [OWN_TX]);
+      await toProposalDeadline(w, 4n);
+      const skipping = await signedBinding(w, w.seqB, 4n, emptyTop(9n, 9n));
+      await expect(w.slasher.postBinding(skipping.binding, skipping.entries, skipping.signature))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__WrongAstriaStart")
+        .withArgs(1n, 9n);
+      // A range at the cursor that drops the preconfirmed txs is slashable by the existing evidence.
+      await postBinding(w, w.seqB, 4n, emptyTop(1n, 1n));
+      await commitRevealProve(w, 4n);
+      await expect(w.slasher.connect(w.reporter).proveRangeOmission(4n, 1n, leafOf(s, 1n)))
+        .to.emit(w.slasher, "Slashed")
+        .withArgs(4n, w.seqB.address, w.reporter.address, Offence.RangeOmission, PENALTY, BOUNTY, PENALTY - BOUNTY);
+    });
+
+    it("refuses a height finalized with its proposal, and a height still pending", async () => {
+      const { w } = await load(boundPending);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotEndedInBackup")
+        .withArgs(H, 0n); // None
+      await commitRevealProve(w, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotEndedInBackup")
+        .withArgs(H, 1n); // Proven
+    });
+
+    it("refuses a height nobody proposed, and a winner whose commitment was not in force", async () => {
+      const w = await load(astriaReady);
+      await backupRound(w, H);
+      await expect(w.slasher.proveAbandonedHeight(H))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotWinner")
+        .withArgs(H, ethers.ZeroAddress, ethers.ZeroAddress);
+      await propose(w, w.seqB, 4n, [OWN_TX]);
+      await backupRound(w, 4n);
+      await expect(w.slasher.proveAbandonedHeight(4n))
+        .to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce")
+        .withArgs(w.seqB.address, 4n);
+    });
+  });
+
+  describe("Astria heights of a replaced validator set", () => {
+    it("stay provable after a hand-over relayed before their headers: a block skipped there is slashable", async () => {
+      const w = await load(astriaBlocksBeforeHandOver);
+      // seqA binds Astria [1, 9) leaving out block 3 (with rollup txs), whose header nobody relayed, and
+      // somebody relays the validator-set hand-over at Astria 20 before it.
+      const t = top(w, 1n, 9n);
+      const kept = t.entries.filter((e) => e.astriaHeight !== 3n);
+      const entries = kept.map((e, i) => ({ ...e, offset: i === 0 ? 0n : kept.slice(0, i).reduce((n, k) => n + k.txCount, 0n) }));
+      const txHashes = entries.flatMap((e) => hashesOf(txsOf(w, e.astriaHeight)));
+      await propose(w, w.seqA, H, txHashes);
+      await postBinding(w, w.seqA, H, { ...withEntries(t, entries), txHashes });
+      await commitRevealProve(w, H);
+      await handOver(w, 20n);
+      expect((await w.lightClient.findHeader(3n))[0]).to.equal(false);
+      // The watcher relays Astria 3 under the set that signed it, then proves the skip.
+      await relay(w, w.astria.get(3n)!, 0n);
+      const entryProofs = [0, 1].map((i) => entryProof(entries, i));
+      const presence = rollupLeafProof(w.astria.get(3n)!, ROLLUP_ID);
+      const tx = w.slasher.connect(w.reporter).proveSkippedBlock(H, 3n, presence, entryProofs);
+      await expect(tx)
+        .to.emit(w.slasher, "AstriaMismatchProven")
+        .withArgs(H, w.seqA.address, Mismatch.SkippedBlock, 3n, ZeroHash, presence.txsRoot);
+      await expectSlashed(w, tx, Offence.AstriaMismatch);
     });
   });
 

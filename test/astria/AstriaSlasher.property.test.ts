@@ -3,10 +3,23 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { LOCAL } from "../../sdk/src/config";
-import { SLASHER, TOKEN, backupRound, deployWorld, finalizeRound, load, type World } from "./helpers/world";
+import {
+  SLASHER,
+  TOKEN,
+  backupRound,
+  commitRevealProve,
+  deployWorld,
+  finalizeRound,
+  load,
+  propose,
+  type World,
+} from "./helpers/world";
 
-/** `IFernetRollup.Phase.Backup`. */
+/** `IFernetRollup.Phase.Proposal` and `IFernetRollup.Phase.Backup`. */
+const PROPOSAL = 1n;
 const BACKUP = 5n;
+/** `IAstriaSlasher.Offence.AbandonedHeight`. */
+const ABANDONED_HEIGHT = 6n;
 
 /** What the reference model knows of one sequencer's bond. */
 interface ModelBond {
@@ -22,10 +35,16 @@ type Action =
   | { kind: "requestUnbond"; who: 0 | 1 }
   | { kind: "withdraw"; who: 0 | 1 }
   | { kind: "round"; winner: 0 | 1 }
+  /** The winner proposes and signs no quote; a backup block fills the height (its own miss). */
+  | { kind: "abandon"; winner: 0 | 1 }
+  /** The winner proposes, its prover commits, it reveals, the prover withholds the proof (not its miss). */
+  | { kind: "proverMiss"; winner: 0 | 1 }
   | { kind: "wait"; seconds: bigint };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("round" as const), winner: fc.constantFrom(0 as const, 1 as const) }), weight: 5 },
+  { arbitrary: fc.record({ kind: fc.constant("abandon" as const), winner: fc.constantFrom(0 as const, 1 as const) }), weight: 2 },
+  fc.record({ kind: fc.constant("proverMiss" as const), winner: fc.constantFrom(0 as const, 1 as const) }),
   fc.record({
     kind: fc.constant("bond" as const),
     who: fc.constantFrom(0 as const, 1 as const),
@@ -47,6 +66,25 @@ async function started() {
   await finalizeRound(w, w.seqA, 1n);
   await finalizeRound(w, w.seqB, 2n);
   return w;
+}
+
+/**
+ * The pending height, once every height whose proposal phase passed while waiting is filled with a backup
+ * block (a proposal phase that ends with the next L1 block counts as passed: the proposal would land late).
+ */
+async function nextOpenHeight(w: World): Promise<bigint> {
+  let height = (await w.rollup.tip()) + 1n;
+  while (await proposalPhasePassed(w, height)) {
+    await backupRound(w, height);
+    height += 1n;
+  }
+  return height;
+}
+
+/** Whether a proposal for the pending `height` sent now would miss its proposal phase. */
+async function proposalPhasePassed(w: World, height: bigint): Promise<boolean> {
+  const s = await w.rollup.getHeightState(height);
+  return s.phase === BACKUP || (s.phase === PROPOSAL && s.proposalDeadline <= BigInt(await time.latest()) + 1n);
 }
 
 /** Whether the model says `b` binds `height` (whose leader became known at `seedKnownAt`). */
@@ -124,11 +162,7 @@ async function step(w: World, model: ModelBond[], action: Action): Promise<void>
     case "round": {
       // The winner proposes, nobody posts a binding: a missing binding wherever the commitment binds.
       // A height whose proposal phase passed while waiting is filled with a backup block first.
-      let height = (await w.rollup.tip()) + 1n;
-      while ((await w.rollup.getHeightState(height)).phase === BACKUP) {
-        await backupRound(w, height);
-        height += 1n;
-      }
+      const height = await nextOpenHeight(w);
       await finalizeRound(w, keys[action.winner], height);
       const b = model[action.winner];
       // Decide before sending: a refusal must not settle while nothing listens to it yet.
@@ -152,6 +186,35 @@ async function step(w: World, model: ModelBond[], action: Action): Promise<void>
         );
       } else {
         await expect(tx).to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce");
+      }
+      return;
+    }
+    case "abandon":
+    case "proverMiss": {
+      const height = await nextOpenHeight(w);
+      const key = keys[action.winner];
+      await propose(w, key, height, []);
+      if (action.kind === "proverMiss") {
+        await commitRevealProve(w, height, { prove: false });
+      }
+      await backupRound(w, height);
+      const b = model[action.winner];
+      const expectedInForce = inForce(b, height, await w.rollup.seedKnownAt(height));
+      const tx = w.slasher.connect(w.reporter).proveAbandonedHeight(height);
+      if (!expectedInForce) {
+        await expect(tx).to.be.revertedWithCustomError(w.slasher, "Astria__NotInForce");
+      } else if (action.kind === "proverMiss") {
+        // Not the winner's miss: nothing is taken.
+        await expect(tx).to.be.revertedWithCustomError(w.slasher, "Astria__ProverMissedProof").withArgs(height, w.prover.address);
+      } else {
+        const taken = b.amount < SLASHER.penalty ? b.amount : SLASHER.penalty;
+        const bounty = (taken * SLASHER.bountyBps) / 10_000n;
+        await expect(tx)
+          .to.emit(w.slasher, "Slashed")
+          .withArgs(height, key.address, w.reporter.address, ABANDONED_HEIGHT, taken, bounty, taken - bounty);
+        b.amount -= taken;
+        // Once per height, whichever evidence comes next.
+        await expect(w.slasher.proveMissingBinding(height)).to.be.revertedWithCustomError(w.slasher, "Astria__AlreadySlashed");
       }
       return;
     }
@@ -189,6 +252,16 @@ describe("AstriaSlasher: random sequences against a reference model", () => {
         // Always also try a full unbonding (request, the locked heights pass, withdraw, opt in again), and
         // a bond slashed to zero that a stranger cannot refill and the sequencer refills as a new opt-in.
         examples: [
+          [
+            [
+              { kind: "round", winner: 0 },
+              { kind: "abandon", winner: 0 },
+              { kind: "proverMiss", winner: 0 },
+              { kind: "abandon", winner: 1 },
+              { kind: "abandon", winner: 0 },
+              { kind: "abandon", winner: 0 },
+            ],
+          ],
           [
             [
               { kind: "round", winner: 0 },

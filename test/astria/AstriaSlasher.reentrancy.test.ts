@@ -59,6 +59,7 @@ describe("AstriaSlasher: re-entrancy", () => {
       ["proveTxMismatch", [0n, entry, leaf, astriaTx, { header, txHash: ZeroHash, proof: [] }]],
       ["proveMissingBinding", [0n]],
       ["proveRangeOmission", [0n, 0n, leaf]],
+      ["proveAbandonedHeight", [0n]],
     ];
     const guard = slasher.interface.getError("ReentrancyGuardReentrantCall")!.selector;
     const iface = new ethers.Interface(slasher.interface.fragments);

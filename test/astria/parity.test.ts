@@ -66,11 +66,36 @@ describe("Parity of the SDK's Astria helpers and the contracts", () => {
       proposerAddress: "0x" + "0b".repeat(20),
       rollupTransactionsRoot: vector.rollupTransactionsRoot,
     };
-    expect(await lightClient.headerDigest(header)).to.equal(headerDigest(header));
-    await lightClient.submitHeader(header, validators, signQuorum(wallets, validators, headerDigest(header)));
+    expect(await lightClient.headerDigest(header, 0n)).to.equal(headerDigest(header, 0n));
+    await lightClient.submitHeader(header, 0n, validators, signQuorum(wallets, validators, headerDigest(header, 0n)));
     const stored = await lightClient.getHeader(1n);
     expect(stored.rollupTransactionsRoot).to.equal(vector.rollupTransactionsRoot);
     expect(stored.dataHash).to.equal(vector.dataHash);
+  });
+
+  it("the light client's header digest equals the SDK's for random headers and set ids", async () => {
+    const { lightClient } = await loadFixture(fixture);
+    const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => ethers.hexlify(b));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          height: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+          time: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+          dataHash: hex32,
+          proposerAddress: fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => ethers.hexlify(b)),
+          rollupTransactionsRoot: hex32,
+        }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        async (fields, setId) => {
+          const header = { chainId: ASTRIA_CHAIN_ID, ...fields };
+          const digest = headerDigest(header, setId);
+          expect(await lightClient.headerDigest(header, setId)).to.equal(digest);
+          // The set id is bound: another set's digest differs.
+          expect(headerDigest(header, setId ^ 1n)).to.not.equal(digest);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it("the slasher hashes entries and bindings, and roots entries, like the SDK", async () => {

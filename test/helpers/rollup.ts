@@ -12,6 +12,8 @@ import { TOKEN } from "./fixtures";
 export const GENESIS_ARCHIVE = keccak256(toUtf8Bytes("genesis archive"));
 export const GENESIS_SEED = keccak256(toUtf8Bytes("genesis seed"));
 
+export { Eligibility } from "../../sdk/src/types";
+
 /** Phase and BackupReason, as in IFernetRollup. */
 export enum Phase {
   NotStarted,
@@ -94,7 +96,8 @@ export async function deployWorld(opts: WorldOptions = {}): Promise<World> {
         await token.connect(s).approve(await registry.getAddress(), ethers.MaxUint256);
         await registry.connect(s).register(s.address, s.address);
       }
-      await time.increase(regCfg.entryDelay);
+      // Active one L1 slot before deployment: the genesis randomness is knowable from then.
+      await time.increase(regCfg.entryDelay + 12n);
     },
   });
   const { registry, rollup } = deployed;
@@ -202,11 +205,13 @@ export async function happyRound(w: World, opts: { signal?: string; submitter?: 
   await time.increaseTo(d.proposal);
   const prover = w.provers[0];
   const { quote, signature } = await makeQuote(w, best, block.header, prover.address);
-  await w.rollup.connect(prover).commitProver(quote, signature);
+  const commitReceipt = await (await w.rollup.connect(prover).commitProver(quote, signature)).wait();
   await w.rollup.connect(best).reveal(height, block.data);
+  // No proof lands before the commitment deadline.
+  if (BigInt(await time.latest()) < d.commitment) await time.setNextBlockTimestamp(d.commitment);
   const proof = await proofFor(w, block.header, prover.address);
   await w.rollup.connect(opts.submitter ?? prover).submitProof(block.header, proof);
-  return { height, proposer: best, prover, block, quote };
+  return { height, proposer: best, prover, block, quote, commitReceipt };
 }
 
 /** `block.prevrandao` of L1 block `number` (the node reports it as `mixHash`). */

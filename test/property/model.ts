@@ -1,16 +1,22 @@
 /**
- * A small reference model of the registry and the rollup, written from DESIGN.md rather than from the
- * contracts: the property suite drives both with the same random actions and compares them.
+ * A small reference model of the registry and the rollup, written from DESIGN.md and the protocol
+ * rules rather than from the contracts: the property suite drives both with the same random actions
+ * and compares them.
+ *
+ * The model never reads contract state. What it can't predict is the L1 environment: the RANDAO
+ * (`prevrandao`) of the block a transaction landed in, which the suite passes in after the fact.
  */
-import { ZeroHash } from "ethers";
-import { scoreOf, seedOf } from "../../sdk/src/hashing";
+import { randomnessValue, scoreOf, seedOf } from "../../sdk/src/hashing";
 import type { RegistryConfig, RollupConfig } from "../../sdk/src/config";
-import { BackupReason, Phase } from "../helpers/rollup";
+import { BackupReason, Eligibility, Phase } from "../helpers/rollup";
 
 const BPS = 10_000n;
+/** One L1 slot, in seconds: the width of a round's randomness snapshot window. */
+export const SLOT = 12n;
 
 export interface ModelSequencer {
   stake: bigint;
+  registeredAt: bigint;
   activeFrom: bigint;
   exitInitiatedAt: bigint; // 0 = none
   ejected: boolean;
@@ -18,6 +24,7 @@ export interface ModelSequencer {
 
 export interface ModelBlock {
   proposer?: string;
+  proposedAt: bigint;
   blockHash?: string;
   prover?: string;
   bond: bigint;
@@ -30,10 +37,19 @@ export interface ModelBlock {
   canonicalBlockHash?: string;
 }
 
+/** A round's randomness: the value seeding height `round + lookahead`, and when it became knowable. */
+export interface Randomness {
+  value: string;
+  knownAt: bigint;
+}
+
 export class Model {
   tip = 0n;
   roundStart: bigint;
-  randao = new Map<bigint, string>();
+  /** Fixed randomness per round (0 = genesis). Written once. */
+  randomness = new Map<bigint, Randomness>();
+  /** Whether the pending round's snapshot was taken. */
+  snapshotTaken = false;
   blocks = new Map<bigint, ModelBlock>();
   sequencers = new Map<string, ModelSequencer>();
   escrow = new Map<string, { total: bigint; locked: bigint }>();
@@ -41,21 +57,36 @@ export class Model {
   pool: bigint;
   burned = 0n;
 
+  /**
+   * @param genesis The genesis randomness (the salt mixed with the deployment block's RANDAO, chain
+   *        id and rollup address), computed by the caller with the SDK's `genesisRandomness`.
+   */
   constructor(
     readonly reg: RegistryConfig,
     readonly cfg: RollupConfig,
     readonly deployedAt: bigint,
-    readonly genesisSeed: string,
+    genesis: string,
     pool: bigint,
   ) {
     this.roundStart = deployedAt + cfg.genesisDelay;
     this.pool = pool;
+    // Knowable one slot before the deployment block (by the proposer of the slot before it).
+    this.randomness.set(0n, { value: genesis, knownAt: deployedAt - SLOT });
   }
 
   block(h: bigint): ModelBlock {
     let b = this.blocks.get(h);
     if (!b) {
-      b = { bond: 0n, proverBps: 0n, revealed: false, settled: false, settlements: 0, finalizedAt: 0n, finalization: "none" };
+      b = {
+        proposedAt: 0n,
+        bond: 0n,
+        proverBps: 0n,
+        revealed: false,
+        settled: false,
+        settlements: 0,
+        finalizedAt: 0n,
+        finalization: "none",
+      };
       this.blocks.set(h, b);
     }
     return b;
@@ -65,30 +96,86 @@ export class Model {
     return this.tip + 1n;
   }
 
+  // ------------------------------------------------------------ randomness
+
+  /** `[start, end)` of the pending round's snapshot slot: the slot right after the proposal phase. */
+  snapshotWindow(): [bigint, bigint] {
+    const start = this.roundStart + this.cfg.proposalDuration;
+    return [start, start + SLOT];
+  }
+
+  /** Whether a round call at `t` would take the pending round's snapshot. */
+  snapshotDue(t: bigint): boolean {
+    const [start, end] = this.snapshotWindow();
+    return !this.snapshotTaken && t >= start && t < end;
+  }
+
+  /**
+   * A round call succeeded at `t` in a block with RANDAO `prevRandao`: the first such call in the
+   * slot fixes the pending round's randomness. Returns whether it did.
+   */
+  roundCall(t: bigint, prevRandao: string): boolean {
+    if (!this.snapshotDue(t)) return false;
+    this.snapshotTaken = true;
+    this.randomness.set(this.pending, { value: randomnessValue(prevRandao), knownAt: t - SLOT });
+    return true;
+  }
+
+  /**
+   * The randomness of `round` as readable at `t`: fixed, or (for the pending round, once its slot
+   * passed without a snapshot) the previous round's, which it will carry. Undefined while unknown.
+   */
+  randomnessOf(round: bigint, t: bigint): Randomness | undefined {
+    const fixed = this.randomness.get(round);
+    if (fixed) return fixed;
+    if (round === this.pending && !this.snapshotTaken && t >= this.snapshotWindow()[1]) {
+      return this.randomness.get(round - 1n);
+    }
+    return undefined;
+  }
+
+  /** The randomness seeding height `h`: round `h - lookahead`'s, or genesis for the first heights. */
+  randomnessFor(h: bigint, t: bigint): Randomness | undefined {
+    return this.randomnessOf(h <= this.cfg.lookahead ? 0n : h - this.cfg.lookahead, t);
+  }
+
+  /** When `seed(h)` became knowable (0 while unknown). */
+  seedKnownAt(h: bigint, t: bigint): bigint {
+    return this.randomnessFor(h, t)?.knownAt ?? 0n;
+  }
+
+  seed(h: bigint, t: bigint): string | undefined {
+    const r = this.randomnessFor(h, t);
+    return r && seedOf(r.value, h);
+  }
+
   // ------------------------------------------------------------ registry
 
   registered(k: string): ModelSequencer | undefined {
     return this.sequencers.get(k);
   }
 
-  seedKnownAt(h: bigint): bigint {
-    if (h <= this.cfg.lookahead) return this.deployedAt;
-    return this.block(h - this.cfg.lookahead).finalizedAt;
-  }
-
-  seed(h: bigint): string {
-    return seedOf(h > this.cfg.lookahead ? this.randao.get(h - this.cfg.lookahead) ?? ZeroHash : this.genesisSeed, h);
-  }
-
-  eligible(k: string, h: bigint): boolean {
+  /** The anti-grinding rule with its reason, for a seed known at `knownAt`. */
+  eligibility(k: string, knownAt: bigint): Eligibility {
     const s = this.sequencers.get(k);
-    return !!s && s.exitInitiatedAt === 0n && s.activeFrom <= this.seedKnownAt(h);
+    if (!s) return Eligibility.Unregistered;
+    if (s.activeFrom > knownAt) return s.registeredAt > knownAt ? Eligibility.RegisteredAfterSeed : Eligibility.Queued;
+    if (s.exitInitiatedAt !== 0n) return s.ejected ? Eligibility.Ejected : Eligibility.Exiting;
+    return Eligibility.Eligible;
   }
 
-  /** Stake slash as the registry does it; returns the amount taken. */
-  slashStake(k: string, amount: bigint, t: bigint): bigint {
+  eligible(k: string, h: bigint, t: bigint): boolean {
+    return this.eligibility(k, this.seedKnownAt(h, t)) === Eligibility.Eligible;
+  }
+
+  /**
+   * Stake slash as the registry does it for a fault committed at `faultAt`: only the registration
+   * that existed then can lose stake (a withdrawn key, or one registered again later, loses nothing).
+   * Returns the amount taken.
+   */
+  slashStake(k: string, amount: bigint, faultAt: bigint, t: bigint): bigint {
     const s = this.sequencers.get(k);
-    if (!s) return 0n;
+    if (!s || s.registeredAt > faultAt) return 0n;
     const taken = amount < s.stake ? amount : s.stake;
     s.stake -= taken;
     if (s.stake < this.reg.minimumStake && !s.ejected) {
@@ -116,8 +203,18 @@ export class Model {
     return t < v ? [Phase.Proving, BackupReason.None] : [Phase.Backup, BackupReason.NoProof];
   }
 
-  score(h: bigint, k: string): bigint {
-    return scoreOf(this.seed(h), k);
+  /** Whose miss opened backup for `reason` at the pending height (none for a missing proposal). */
+  faultyParty(reason: BackupReason): string | undefined {
+    const b = this.block(this.pending);
+    if (reason === BackupReason.NoCommitment || reason === BackupReason.NoReveal) return b.proposer;
+    if (reason === BackupReason.NoProof) return b.prover;
+    return undefined;
+  }
+
+  score(h: bigint, k: string, t: bigint): bigint {
+    const s = this.seed(h, t);
+    if (!s) throw new Error(`model: seed of height ${h} unknown at ${t}`);
+    return scoreOf(s, k);
   }
 
   free(prover: string): bigint {
@@ -129,16 +226,19 @@ export class Model {
     this.rewards.set(account, (this.rewards.get(account) ?? 0n) + amount);
   }
 
-  finalize(h: bigint, t: bigint, randao: string, kind: "proven" | "backup", hash: string): void {
+  /** Finalizes `h` at `t`: a round whose snapshot slot passed without a call carries the previous value. */
+  finalize(h: bigint, t: bigint, kind: "proven" | "backup", hash: string): void {
     const b = this.block(h);
+    if (!this.snapshotTaken) this.randomness.set(h, this.randomness.get(h - 1n)!);
+    this.snapshotTaken = false;
     this.tip = h;
     this.roundStart = t;
-    this.randao.set(h, randao);
     b.finalizedAt = t;
     b.finalization = kind;
     b.canonicalBlockHash = hash;
   }
 
+  /** Pays the block reward (or what is left of the pool). */
   payReward(submitter: string, prover: string, proverBps: bigint, sequencer: string): void {
     const paid = this.pool < this.cfg.blockReward ? this.pool : this.cfg.blockReward;
     this.pool -= paid;
@@ -149,30 +249,37 @@ export class Model {
     this.credit(sequencer, paid - toSubmitter - toProver);
   }
 
-  /** Settles the pending height's fault `reason`; returns [bounty, burned] paid to the reporter / burn. */
-  settle(reason: BackupReason, t: bigint): [bigint, bigint] {
+  /**
+   * Settles the pending height's fault `reason` once: a winner that arranged no commitment or missed
+   * its reveal loses `missedRevealPenalty` of the stake it proposed with (a missed reveal also frees
+   * the prover's bond); a missed proof costs the prover its bond. Returns the penalty taken.
+   */
+  settle(reason: BackupReason, t: bigint): bigint {
     const b = this.block(this.pending);
-    if (b.settled) return [0n, 0n];
-    const e = this.escrow.get(b.prover!);
-    if (reason === BackupReason.NoReveal) {
+    if (b.settled) return 0n;
+    if (reason === BackupReason.NoReveal || reason === BackupReason.NoCommitment) {
       b.settled = true;
-      b.settlements++;
-      e!.locked -= b.bond;
-      const penalty = this.cfg.missedRevealPenalty > 0n ? this.slashStake(b.proposer!, this.cfg.missedRevealPenalty, t) : 0n;
+      if (reason === BackupReason.NoReveal) {
+        b.settlements++;
+        this.escrow.get(b.prover!)!.locked -= b.bond;
+      }
+      const penalty =
+        this.cfg.missedRevealPenalty > 0n ? this.slashStake(b.proposer!, this.cfg.missedRevealPenalty, b.proposedAt, t) : 0n;
       const bounty = (penalty * this.cfg.slashBountyBps) / BPS;
       this.burned += penalty - bounty;
-      return [bounty, penalty - bounty];
+      return penalty;
     }
     if (reason === BackupReason.NoProof) {
       b.settled = true;
       b.settlements++;
-      e!.locked -= b.bond;
-      e!.total -= b.bond;
+      const e = this.escrow.get(b.prover!)!;
+      e.locked -= b.bond;
+      e.total -= b.bond;
       const bounty = (b.bond * this.cfg.slashBountyBps) / BPS;
       this.burned += b.bond - bounty;
-      return [bounty, b.bond - bounty];
+      return b.bond;
     }
-    return [0n, 0n];
+    return 0n;
   }
 
   /** Tokens the rollup must hold. */

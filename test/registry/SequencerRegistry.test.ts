@@ -42,6 +42,7 @@ describe("SequencerRegistry", () => {
       expect(await registry.entryDelay()).to.equal(ENTRY);
       expect(await registry.exitDelay()).to.equal(EXIT);
       expect(await registry.slasherChangeDelay()).to.equal(LOCAL.registry.slasherChangeDelay);
+      expect(await registry.slasherChangeWindow()).to.equal(LOCAL.registry.slasherChangeWindow);
       expect(await registry.isSlasher(slasher.address)).to.equal(true);
       expect(await registry.isSlasher(stranger.address)).to.equal(false);
     });
@@ -57,6 +58,9 @@ describe("SequencerRegistry", () => {
       ["exitDelay", { exitDelay: 2n ** 32n, slasherChangeDelay: 2n ** 32n }, 2n ** 32n],
       ["slasherChangeDelay", { slasherChangeDelay: EXIT }, EXIT],
       ["slasherChangeDelay", { exitDelay: 1n, slasherChangeDelay: 2n ** 32n }, 2n ** 32n],
+      ["entryDelay", { entryDelay: 11n }, 11n], // shorter than one L1 slot
+      ["slasherChangeWindow", { slasherChangeWindow: 0n }, 0n],
+      ["slasherChangeWindow", { slasherChangeWindow: 2n ** 32n }, 2n ** 32n],
     ];
     for (const [name, overrides, value] of bad) {
       it(`refuses ${name} = ${value} with Registry__InvalidConfig`, async () => {
@@ -290,7 +294,7 @@ describe("SequencerRegistry", () => {
       const { registry, token, seq, slasher, registeredAt } = await load(registered);
       await time.increaseTo(registeredAt + ENTRY);
       const amount = STAKE - MIN_STAKE;
-      const tx = registry.connect(slasher).slash(seq.address, amount);
+      const tx = registry.connect(slasher).slash(seq.address, amount, ethers.MaxUint256);
       await expect(tx)
         .to.emit(registry, "SequencerSlashed")
         .withArgs(seq.address, slasher.address, amount, amount, MIN_STAKE)
@@ -305,7 +309,7 @@ describe("SequencerRegistry", () => {
       await time.increaseTo(registeredAt + ENTRY);
       const amount = STAKE - MIN_STAKE + 1n;
       const t = (await now()) + 1n;
-      const tx = registry.connect(slasher).slash(seq.address, amount);
+      const tx = registry.connect(slasher).slash(seq.address, amount, ethers.MaxUint256);
       await expect(tx)
         .to.emit(registry, "SequencerEjected")
         .withArgs(seq.address, MIN_STAKE - 1n, t + EXIT);
@@ -330,12 +334,12 @@ describe("SequencerRegistry", () => {
 
     it("caps the slash at what is left and pays nothing more", async () => {
       const { registry, token, seq, withdrawer, slasher } = await load(registered);
-      const first = registry.connect(slasher).slash(seq.address, STAKE * 5n);
+      const first = registry.connect(slasher).slash(seq.address, STAKE * 5n, ethers.MaxUint256);
       await expect(first)
         .to.emit(registry, "SequencerSlashed")
         .withArgs(seq.address, slasher.address, STAKE * 5n, STAKE, 0n);
       await expect(first).to.changeTokenBalance(token, slasher, STAKE);
-      const second = registry.connect(slasher).slash(seq.address, 1n);
+      const second = registry.connect(slasher).slash(seq.address, 1n, ethers.MaxUint256);
       await expect(second).to.emit(registry, "SequencerSlashed").withArgs(seq.address, slasher.address, 1n, 0n, 0n);
       await expect(second).to.changeTokenBalance(token, slasher, 0n);
       await time.increase(EXIT);
@@ -349,7 +353,7 @@ describe("SequencerRegistry", () => {
       const step = 10n * TOKEN;
       const expectSlash = async (status: Status) => {
         expect(await registry.statusOf(seq.address)).to.equal(status);
-        await expect(registry.connect(slasher).slash(seq.address, step)).to.emit(registry, "SequencerSlashed");
+        await expect(registry.connect(slasher).slash(seq.address, step, ethers.MaxUint256)).to.emit(registry, "SequencerSlashed");
       };
       await expectSlash(Status.Queued);
       await time.increaseTo(registeredAt + ENTRY);
@@ -358,13 +362,13 @@ describe("SequencerRegistry", () => {
       await expectSlash(Status.Exiting);
       // A slash during Exiting that crosses the minimum ejects but keeps the original exit time.
       const exitableAt = (await registry.getSequencer(seq.address)).exitableAt;
-      await registry.connect(slasher).slash(seq.address, STAKE - MIN_STAKE);
+      await registry.connect(slasher).slash(seq.address, STAKE - MIN_STAKE, ethers.MaxUint256);
       await expectSlash(Status.Ejected);
       expect((await registry.getSequencer(seq.address)).exitableAt).to.equal(exitableAt);
       await time.increaseTo(exitableAt);
       await expectSlash(Status.Withdrawable);
       await registry.connect(withdrawer).withdraw(seq.address);
-      await expect(registry.connect(slasher).slash(seq.address, step))
+      await expect(registry.connect(slasher).slash(seq.address, step, ethers.MaxUint256))
         .to.be.revertedWithCustomError(registry, "Registry__NotRegistered")
         .withArgs(seq.address);
     });
@@ -374,7 +378,7 @@ describe("SequencerRegistry", () => {
       await registry.connect(seq).initiateExit(seq.address);
       const exitAt = await now();
       await time.increase(5);
-      await registry.connect(slasher).slash(seq.address, STAKE);
+      await registry.connect(slasher).slash(seq.address, STAKE, ethers.MaxUint256);
       const ejectAt = await now();
       expect(await registry.statusAt(seq.address, ejectAt - 1n)).to.equal(Status.Exiting);
       expect(await registry.statusAt(seq.address, ejectAt)).to.equal(Status.Ejected);
@@ -383,10 +387,10 @@ describe("SequencerRegistry", () => {
 
     it("refuses callers that are not slashers, and zero amounts", async () => {
       const { registry, seq, stranger, slasher } = await load(registered);
-      await expect(registry.connect(stranger).slash(seq.address, 1n))
+      await expect(registry.connect(stranger).slash(seq.address, 1n, ethers.MaxUint256))
         .to.be.revertedWithCustomError(registry, "Registry__NotSlasher")
         .withArgs(stranger.address);
-      await expect(registry.connect(slasher).slash(seq.address, 0n)).to.be.revertedWithCustomError(
+      await expect(registry.connect(slasher).slash(seq.address, 0n, ethers.MaxUint256)).to.be.revertedWithCustomError(
         registry,
         "Registry__ZeroSlash",
       );
@@ -411,7 +415,7 @@ describe("SequencerRegistry", () => {
       const t = (await now()) + 1n;
       await expect(registry.connect(owner).queueSlasherChange(stranger.address, true))
         .to.emit(registry, "SlasherChangeQueued")
-        .withArgs(stranger.address, true, t + delay);
+        .withArgs(stranger.address, true, t + delay, t + delay + LOCAL.registry.slasherChangeWindow);
       const executableAt = (await registry.pendingSlasherChange(stranger.address)).executableAt;
       await time.setNextBlockTimestamp(executableAt - 1n);
       await expect(registry.connect(stranger).executeSlasherChange(stranger.address))
@@ -432,7 +436,7 @@ describe("SequencerRegistry", () => {
       await time.increase(LOCAL.registry.slasherChangeDelay);
       await registry.executeSlasherChange(slasher.address);
       expect(await registry.isSlasher(slasher.address)).to.equal(false);
-      await expect(registry.connect(slasher).slash(seq.address, 1n))
+      await expect(registry.connect(slasher).slash(seq.address, 1n, ethers.MaxUint256))
         .to.be.revertedWithCustomError(registry, "Registry__NotSlasher")
         .withArgs(slasher.address);
     });
@@ -508,11 +512,113 @@ describe("SequencerRegistry", () => {
     it("refuses a re-entrant slash during a slash: the stake is taken once", async () => {
       const { registry, token, seq, withdrawer, slasher } = await load(reentrant);
       await registry.connect(withdrawer).register(seq.address, withdrawer.address);
-      await token.arm(await registry.getAddress(), registry.interface.encodeFunctionData("slash", [seq.address, 1n]));
-      await registry.connect(slasher).slash(seq.address, 10n);
+      await token.arm(await registry.getAddress(), registry.interface.encodeFunctionData("slash", [seq.address, 1n, ethers.MaxUint256]));
+      await registry.connect(slasher).slash(seq.address, 10n, ethers.MaxUint256);
       expect(await token.lastReentrySucceeded()).to.equal(false);
       expect((await registry.getSequencer(seq.address)).stake).to.equal(STAKE - 10n);
       expect(await token.balanceOf(await registry.getAddress())).to.equal(STAKE - 10n);
+    });
+  });
+
+  describe("eligibility with its reason", () => {
+    it("says why a key may not propose for a seed known at a given time", async () => {
+      const { registry, payer, seq, slasher, stranger } = await load(fixture);
+      expect(await registry.eligibility(seq.address, 2n ** 39n)).to.equal(1n); // Unregistered
+      await registry.connect(payer).register(seq.address, seq.address);
+      const registeredAt = await now();
+      expect(await registry.eligibility(seq.address, registeredAt - 1n)).to.equal(2n); // RegisteredAfterSeed
+      expect(await registry.eligibility(seq.address, registeredAt)).to.equal(3n); // Queued (registered, not active)
+      expect(await registry.eligibility(seq.address, registeredAt + ENTRY - 1n)).to.equal(3n);
+      expect(await registry.eligibility(seq.address, registeredAt + ENTRY)).to.equal(0n); // Eligible
+      await registry.connect(payer).register(stranger.address, stranger.address);
+      await registry.connect(seq).initiateExit(seq.address);
+      expect(await registry.eligibility(seq.address, registeredAt + ENTRY)).to.equal(4n); // Exiting
+      await registry.connect(slasher).slash(stranger.address, STAKE, ethers.MaxUint256);
+      expect(await registry.eligibility(stranger.address, 2n ** 39n)).to.equal(5n); // Ejected
+    });
+  });
+
+  describe("slashing the registration that faulted", () => {
+    it("refuses a registration made after the fault (Registry__RegistrationAfterFault) and takes nothing", async () => {
+      const { registry, seq, slasher, registeredAt } = await load(registered);
+      await expect(registry.connect(slasher).slash(seq.address, 1n, registeredAt - 1n))
+        .to.be.revertedWithCustomError(registry, "Registry__RegistrationAfterFault")
+        .withArgs(seq.address, registeredAt, registeredAt - 1n);
+      await expect(registry.connect(slasher).slash(seq.address, 1n, registeredAt)).to.emit(registry, "SequencerSlashed");
+      expect((await registry.getSequencer(seq.address)).stake).to.equal(STAKE - 1n);
+    });
+  });
+
+  describe("slasher changes lapse and reach only registrations that could have left", () => {
+    it("a change queued long ago lapses instead of applying after a new sequencer registers", async () => {
+      const { registry, owner, payer, seq, stranger } = await load(fixture);
+      await registry.connect(owner).queueSlasherChange(stranger.address, true);
+      const change = await registry.pendingSlasherChange(stranger.address);
+      expect(change.expiresAt).to.equal(change.executableAt + LOCAL.registry.slasherChangeWindow);
+      await time.increaseTo(change.expiresAt + 3600n); // long forgotten
+      await registry.connect(payer).register(seq.address, seq.address);
+      await time.setNextBlockTimestamp(change.expiresAt + 3602n);
+      await expect(registry.executeSlasherChange(stranger.address))
+        .to.be.revertedWithCustomError(registry, "Registry__SlasherChangeExpired")
+        .withArgs(stranger.address, change.expiresAt, change.expiresAt + 3602n);
+      expect(await registry.isSlasher(stranger.address)).to.equal(false);
+    });
+
+    it("executes up to the last second of the window", async () => {
+      const { registry, owner, stranger } = await load(fixture);
+      await registry.connect(owner).queueSlasherChange(stranger.address, true);
+      const change = await registry.pendingSlasherChange(stranger.address);
+      await time.setNextBlockTimestamp(change.expiresAt - 1n);
+      await registry.executeSlasherChange(stranger.address);
+      expect(await registry.isSlasher(stranger.address)).to.equal(true);
+      expect(await registry.slasherAuthorisedAt(stranger.address)).to.equal(change.expiresAt - 1n);
+      expect(await registry.slasherAuthorisedAt(owner.address)).to.equal(0n);
+    });
+
+    it("a new slasher can't take the stake of a sequencer that registered within the exit delay before it applied", async () => {
+      const { registry, owner, payer, seq, withdrawer, stranger } = await load(fixture);
+      const newSlasher = stranger;
+      await registry.connect(payer).register(withdrawer.address, withdrawer.address); // before the change: can leave in time
+      await registry.connect(owner).queueSlasherChange(newSlasher.address, true);
+      const change = await registry.pendingSlasherChange(newSlasher.address);
+      await time.increaseTo(change.executableAt - 1n);
+      await registry.connect(payer).register(seq.address, seq.address); // one second before it applies
+      const registeredAt = await now();
+      await registry.executeSlasherChange(newSlasher.address);
+      const authorisedAt = await now();
+      await expect(registry.connect(newSlasher).slash(seq.address, 1n, ethers.MaxUint256))
+        .to.be.revertedWithCustomError(registry, "Registry__SlasherTooRecent")
+        .withArgs(newSlasher.address, seq.address, registeredAt, authorisedAt);
+      await expect(registry.connect(newSlasher).slash(withdrawer.address, 1n, ethers.MaxUint256)).to.emit(registry, "SequencerSlashed");
+    });
+  });
+
+  describe("paged view", () => {
+    it("lists keys with their registration and status a page at a time", async () => {
+      const { registry, payer, seq, withdrawer, stranger } = await load(fixture);
+      await registry.connect(payer).register(seq.address, withdrawer.address);
+      const t = await now();
+      await registry.connect(payer).register(stranger.address, stranger.address);
+      await registry.connect(stranger).initiateExit(stranger.address);
+      const all = await registry.getSequencers(0n, 10n);
+      expect(all.length).to.equal(2);
+      expect(all[0].sequencer).to.equal(seq.address);
+      expect(all[0].status).to.equal(BigInt(Status.Queued));
+      expect(all[0].withdrawer).to.equal(withdrawer.address);
+      expect(all[0].stake).to.equal(STAKE);
+      expect(all[0].registeredAt).to.equal(t);
+      expect(all[0].activeFrom).to.equal(t + ENTRY);
+      expect(all[1].status).to.equal(BigInt(Status.Exiting));
+      expect(all[1].exitableAt).to.equal(all[1].exitInitiatedAt + EXIT);
+      const second = await registry.getSequencers(1n, 1n);
+      expect(second.map((e) => e.sequencer)).to.deep.equal([stranger.address]);
+      expect(await registry.getSequencers(2n, 5n)).to.deep.equal([]);
+      expect(await registry.getSequencers(9n, 5n)).to.deep.equal([]);
+      // A withdrawn key keeps its place with an empty registration.
+      await time.increase(EXIT);
+      await registry.connect(stranger).withdraw(stranger.address);
+      const gone = (await registry.getSequencers(1n, 1n))[0];
+      expect([gone.sequencer, gone.status, gone.withdrawer, gone.stake]).to.deep.equal([stranger.address, 0n, ethers.ZeroAddress, 0n]);
     });
   });
 });

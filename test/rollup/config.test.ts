@@ -63,8 +63,40 @@ describe("FernetRollup configuration", () => {
   }
 
   it("accepts shares of exactly 100% and a quorum of a full round", async () => {
-    const { tx } = await deployWith({ submitterRewardBps: 10_000n, slashBountyBps: 10_000n, signalQuorum: 10n, signalRoundSize: 10n });
+    // A 100% bounty gives a self-reporter its whole penalty back: only possible without a block reward.
+    const { tx } = await deployWith({ submitterRewardBps: 10_000n, slashBountyBps: 10_000n, blockReward: 0n, signalQuorum: 10n, signalRoundSize: 10n });
     await expect(tx).not.to.be.reverted;
+  });
+
+  it("refuses a registry that stakes another token (two tokens would make the rollup insolvent)", async () => {
+    const w = await load(world);
+    const other = await ethers.deployContract("FernetToken", ["Other", "OTH", w.deployer.address]);
+    const { tx } = await deployWith({ token: await other.getAddress() });
+    await expect(tx)
+      .to.be.revertedWithCustomError(w.rollup, "Rollup__TokenMismatch")
+      .withArgs(await other.getAddress(), await w.token.getAddress());
+  });
+
+  // A miss (no commitment, no reveal, no proof) must cost at least the block reward the missing party
+  // can take through a friend's backup block, plus the bounty it recovers by reporting itself.
+  const reward = LOCAL.rollup.blockReward;
+  const bounty = LOCAL.rollup.slashBountyBps;
+  const minimumLoss = (reward * 10_000n + (10_000n - bounty) - 1n) / (10_000n - bounty);
+  for (const name of ["missedRevealPenalty", "minimumProverBond"]) {
+    it(`refuses a ${name} below the block reward plus the self-report bounty (Rollup__PenaltyTooLow)`, async () => {
+      const { w, tx } = await deployWith({ [name]: minimumLoss - 1n });
+      await expect(tx).to.be.revertedWithCustomError(w.rollup, "Rollup__PenaltyTooLow").withArgs(name, minimumLoss - 1n, minimumLoss);
+      const { tx: exact } = await deployWith({ [name]: minimumLoss });
+      await expect(exact).not.to.be.reverted;
+    });
+  }
+
+  it("refuses any penalty when the bounty is 100% and there is a block reward", async () => {
+    const w = await load(world);
+    const { tx } = await deployWith({ slashBountyBps: 10_000n });
+    await expect(tx)
+      .to.be.revertedWithCustomError(w.rollup, "Rollup__PenaltyTooLow")
+      .withArgs("missedRevealPenalty", LOCAL.rollup.missedRevealPenalty, ethers.MaxUint256);
   });
 
   it("refuses a registry whose exit delay is not longer than a round (the penalty could be dodged)", async () => {

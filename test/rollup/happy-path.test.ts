@@ -1,13 +1,15 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { hexlify, randomBytes, ZeroHash } from "ethers";
-import { blockHash, mockProof, publicInputsHash, scoreOf, seedOf } from "../../sdk/src/hashing";
+import { hexlify, randomBytes, toBeHex, ZeroHash } from "ethers";
+import { blockHash, genesisRandomness, headerTuple, mockProof, publicInputsHash, scoreOf, seedOf } from "../../sdk/src/hashing";
 import { quoteDomain, quoteDigest } from "../../sdk/src/eip712";
+import type { Header } from "../../sdk/src/hashing";
 import { TOKEN, load } from "../helpers/fixtures";
 import {
   BackupReason,
   deadlines,
+  Eligibility,
   deployWorld,
   Finalization,
   GENESIS_SEED,
@@ -46,11 +48,18 @@ async function committed() {
   return { ...f, prover, quote };
 }
 
-/** ... and the data revealed. */
+/** ... and the data revealed, at the commitment deadline (no proof lands earlier). */
 async function revealed() {
   const f = await committed();
   await f.w.rollup.connect(f.best).reveal(1n, f.block.data);
+  await time.increaseTo(f.d.commitment);
   return f;
+}
+
+/** Whether an event's header argument is `expected`, field by field. */
+function sameHeader(actual: unknown, expected: Header): boolean {
+  const got = (actual as { toArray(): unknown[] }).toArray().map((v) => String(v).toLowerCase());
+  return JSON.stringify(got) === JSON.stringify(headerTuple(expected).map((v) => String(v).toLowerCase()));
 }
 
 async function phaseOf(w: World, height = 1n): Promise<[number, number]> {
@@ -60,32 +69,38 @@ async function phaseOf(w: World, height = 1n): Promise<[number, number]> {
 
 describe("FernetRollup happy path", () => {
   describe("seeds and scores", () => {
-    it("derives early seeds from the genesis seed, known at deployment, identical to the SDK", async () => {
+    it("derives early seeds from the salt mixed with the deployment block's RANDAO, knowable one slot before it", async () => {
       const w = await load(world);
       const c = await w.rollup.getConfig();
+      const number = (await w.rollup.deploymentTransaction())!.blockNumber!;
+      const deployBlock = await ethers.provider.getBlock(number);
+      const genesis = genesisRandomness(GENESIS_SEED, await prevRandao(number), w.chainId, await w.rollup.getAddress());
+      expect((await w.rollup.randomnessOf(0n))[0]).to.equal(genesis);
       for (let h = 1n; h <= c.lookahead; h++) {
-        expect(await w.rollup.seed(h)).to.equal(seedOf(GENESIS_SEED, h));
+        expect(await w.rollup.seed(h)).to.equal(seedOf(genesis, h));
         const s = w.sequencers[0].address;
-        expect(await w.rollup.score(h, s)).to.equal(scoreOf(seedOf(GENESIS_SEED, h), s));
+        expect(await w.rollup.score(h, s)).to.equal(scoreOf(seedOf(genesis, h), s));
       }
-      const deployBlock = await ethers.provider.getBlock((await w.rollup.deploymentTransaction())!.blockNumber!);
-      expect(await w.rollup.seedKnownAt(1n)).to.equal(BigInt(deployBlock!.timestamp));
+      expect(await w.rollup.seedKnownAt(1n)).to.equal(BigInt(deployBlock!.timestamp) - 12n);
+      expect(await w.rollup.deployedAt()).to.equal(BigInt(deployBlock!.timestamp));
     });
 
-    it("stores block.prevrandao at finalization and derives seed(k + lookahead) from it", async () => {
+    it("fixes seed(k + lookahead) from the RANDAO of the first round call in round k's snapshot slot", async () => {
       const w = await load(world);
       const L = w.cfg.lookahead;
       expect(await w.rollup.seedKnownAt(1n + L)).to.equal(0n);
-      await expect(w.rollup.seed(1n + L)).to.be.revertedWithCustomError(w.rollup, "Rollup__WrongHeight").withArgs(L, 1n + L);
+      await expect(w.rollup.seed(1n + L)).to.be.revertedWithCustomError(w.rollup, "Rollup__SeedUnknown").withArgs(1n + L);
       await expect(w.rollup.score(1n + L, w.stranger.address))
-        .to.be.revertedWithCustomError(w.rollup, "Rollup__WrongHeight")
-        .withArgs(L, 1n + L);
-      await happyRound(w);
-      const fin = await ethers.provider.getBlock("latest");
-      const randao = await w.rollup.randaoOf(1n);
-      expect(randao).to.equal(await prevRandao(fin!.number));
-      expect(await w.rollup.seedKnownAt(1n + L)).to.equal(BigInt(fin!.timestamp));
-      expect(await w.rollup.seed(1n + L)).to.equal(seedOf(randao, 1n + L));
+        .to.be.revertedWithCustomError(w.rollup, "Rollup__SeedUnknown")
+        .withArgs(1n + L);
+      const r = await happyRound(w);
+      // The commitment (the first call at the proposal deadline) took the snapshot.
+      const snap = await ethers.provider.getBlock(r.commitReceipt!.blockNumber);
+      const [value, knownAt] = await w.rollup.randomnessOf(1n);
+      expect(value).to.equal(toBeHex(BigInt(await prevRandao(snap!.number)) >> 40n, 32));
+      expect(knownAt).to.equal(BigInt(snap!.timestamp) - 12n);
+      expect(await w.rollup.seedKnownAt(1n + L)).to.equal(knownAt);
+      expect(await w.rollup.seed(1n + L)).to.equal(seedOf(value, 1n + L));
     });
 
     it("gives the same seed and score whichever L1 block a proposal lands in", async () => {
@@ -213,7 +228,7 @@ describe("FernetRollup happy path", () => {
       const score = await w.rollup.score(1n, best.address);
       await expect(w.rollup.connect(best).propose(block.header))
         .to.emit(w.rollup, "BlockProposed")
-        .withArgs(1n, best.address, blockHash(block.header), block.header.dataHash, score);
+        .withArgs(1n, best.address, blockHash(block.header), (h: unknown) => sameHeader(h, block.header), score);
       const s = await w.rollup.getHeightState(1n);
       expect(s.record.proposer).to.equal(best.address);
       expect(s.record.blockHash).to.equal(blockHash(block.header));
@@ -221,7 +236,7 @@ describe("FernetRollup happy path", () => {
       expect(s.dataHash).to.equal(block.header.dataHash);
       expect(s.record.proposedAt).to.equal(BigInt(await time.latest()));
       expect(s.bestScore).to.equal(score);
-      expect(s.seed).to.equal(seedOf(GENESIS_SEED, 1n));
+      expect(s.seed).to.equal(await w.rollup.seed(1n));
     });
 
     it("lets a better score outbid and refuses a lower or equal one, naming both scores", async () => {
@@ -284,7 +299,7 @@ describe("FernetRollup happy path", () => {
       const knownAt = await w.rollup.seedKnownAt(1n);
       await expect(w.rollup.connect(w.stranger).propose((await makeBlock(w)).header))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NotEligible")
-        .withArgs(w.stranger.address, 1n, knownAt);
+        .withArgs(w.stranger.address, 1n, knownAt, Eligibility.Unregistered);
     });
 
     it("refuses a sequencer that initiated its exit", async () => {
@@ -294,7 +309,7 @@ describe("FernetRollup happy path", () => {
       await w.registry.connect(s).initiateExit(s.address);
       await expect(w.rollup.connect(s).propose((await makeBlock(w)).header))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NotEligible")
-        .withArgs(s.address, 1n, await w.rollup.seedKnownAt(1n));
+        .withArgs(s.address, 1n, await w.rollup.seedKnownAt(1n), Eligibility.Exiting);
     });
 
     it("refuses a sequencer registered after the seed of the height was known, even once Active", async () => {
@@ -307,7 +322,7 @@ describe("FernetRollup happy path", () => {
       expect(await w.registry.statusOf(late.address)).to.equal(2n); // Active now
       await expect(w.rollup.connect(late).propose((await makeBlock(w)).header))
         .to.be.revertedWithCustomError(w.rollup, "Rollup__NotEligible")
-        .withArgs(late.address, 1n, await w.rollup.seedKnownAt(1n));
+        .withArgs(late.address, 1n, await w.rollup.seedKnownAt(1n), Eligibility.RegisteredAfterSeed);
     });
 
     it("lets a sequencer registered before a seed was known propose for that height", async () => {
@@ -335,7 +350,7 @@ describe("FernetRollup happy path", () => {
       const { quote, signature } = await makeQuote(w, best, block.header, prover.address, { bond, proverRewardBps: 3_000n });
       await expect(w.rollup.connect(prover).commitProver(quote, signature))
         .to.emit(w.rollup, "ProverCommitted")
-        .withArgs(1n, prover.address, blockHash(block.header), bond);
+        .withArgs(1n, prover.address, blockHash(block.header), bond, 3_000n, quote.validUntil);
       const [total, locked] = await w.rollup.escrowOf(prover.address);
       expect(total).to.equal(10_000n * TOKEN);
       expect(locked).to.equal(bond);
@@ -520,7 +535,7 @@ describe("FernetRollup happy path", () => {
   });
 
   describe("submitProof", () => {
-    it("finalizes at once: tip, archive, randao, history, bond released, rewards split", async () => {
+    it("finalizes at once: tip, archive, history, bond released, rewards split (submitter share to the prover)", async () => {
       const { w, best, block, prover, quote } = await load(revealed);
       const submitter = w.stranger;
       const proof = await proofFor(w, block.header, prover.address);
@@ -535,7 +550,6 @@ describe("FernetRollup happy path", () => {
           blockHash(block.header),
           Finalization.Proven,
           block.header.archive,
-          await prevRandao(fin!.number),
           submitter.address,
         );
       const reward = w.cfg.blockReward;
@@ -544,12 +558,13 @@ describe("FernetRollup happy path", () => {
       const toSequencer = reward - toSubmitter - toProver;
       await expect(tx)
         .to.emit(w.rollup, "RewardsAccrued")
-        .withArgs(1n, submitter.address, toSubmitter, prover.address, toProver, best.address, toSequencer);
+        .withArgs(1n, prover.address, toSubmitter, prover.address, toProver, best.address, toSequencer);
       expect(await w.rollup.tip()).to.equal(1n);
       expect(await w.rollup.archive()).to.equal(block.header.archive);
       expect(await w.rollup.escrowOf(prover.address)).to.deep.equal([10_000n * TOKEN, 0n]);
-      expect(await w.rollup.rewardsOf(submitter.address)).to.equal(toSubmitter);
-      expect(await w.rollup.rewardsOf(prover.address)).to.equal(toProver);
+      // Copying the proof's calldata earns nothing: the submitter share is the committed prover's.
+      expect(await w.rollup.rewardsOf(submitter.address)).to.equal(0n);
+      expect(await w.rollup.rewardsOf(prover.address)).to.equal(toSubmitter + toProver);
       expect(await w.rollup.rewardsOf(best.address)).to.equal(toSequencer);
       expect(await w.rollup.rewardPool()).to.equal(1_000n * TOKEN - reward);
       const s = await w.rollup.getHeightState(1n);
@@ -707,7 +722,7 @@ describe("FernetRollup happy path", () => {
         expect(r.height).to.equal(h);
         expect(await w.rollup.tip()).to.equal(h);
       }
-      expect(await w.rollup.seed(5n)).to.equal(seedOf(await w.rollup.randaoOf(5n - w.cfg.lookahead), 5n));
+      expect(await w.rollup.seed(5n)).to.equal(seedOf((await w.rollup.randomnessOf(5n - w.cfg.lookahead))[0], 5n));
     });
 
     it("exposes the mock verifier's rule (NOT SOUND stub)", async () => {

@@ -122,4 +122,18 @@ describe("FernetRollup with a re-entrant token", () => {
     }
     expect(await ethers.provider.getBalance(await w.rollup.getAddress())).to.equal(0n);
   });
+
+  it("refuses re-entry during a missed-commitment penalty", async () => {
+    const { w, token } = await load(world);
+    await toRoundStart(w);
+    const [best] = await ranked(w, 1n);
+    await w.rollup.connect(best).propose((await makeBlock(w)).header);
+    await time.increaseTo((await deadlines(w)).commitment);
+    const before = await token.reentryAttempts();
+    await arm(w, token, "penaliseMissedCommitment", [1n]);
+    await w.rollup.penaliseMissedCommitment(1n);
+    expect(await token.reentryAttempts()).to.equal(before + 1n);
+    expect(await token.lastReentrySucceeded()).to.equal(false);
+    expect(w.rollup.interface.parseError(await token.lastReentryError())?.name).to.equal("ReentrancyGuardReentrantCall");
+  });
 });

@@ -199,7 +199,7 @@ describe("FernetRollup when things go wrong", () => {
       const stakeBefore = (await w.registry.getSequencer(best.address)).stake;
       const tx = w.rollup.connect(reporter).penaliseMissedReveal(1n);
       await expect(tx).to.emit(w.rollup, "BondReleased").withArgs(1n, prover.address, quote.bond);
-      await expect(tx).to.emit(w.rollup, "ProposerPenalised").withArgs(1n, best.address, reporter.address, penalty, bounty);
+      await expect(tx).to.emit(w.rollup, "ProposerPenalised").withArgs(1n, best.address, reporter.address, BackupReason.NoReveal, penalty, bounty);
       await expect(tx).to.emit(w.registry, "SequencerSlashed");
       await expect(tx).to.changeTokenBalances(w.token, [reporter, BURN, best], [bounty, penalty - bounty, 0n]);
       expect((await w.registry.getSequencer(best.address)).stake).to.equal(stakeBefore - penalty);
@@ -224,7 +224,7 @@ describe("FernetRollup when things go wrong", () => {
       await time.increaseTo(d.reveal);
       await expect(w.rollup.penaliseMissedReveal(1n))
         .to.emit(w.rollup, "ProposerPenalised")
-        .withArgs(1n, best.address, w.deployer.address, w.cfg.missedRevealPenalty, (w.cfg.missedRevealPenalty * w.cfg.slashBountyBps) / 10_000n);
+        .withArgs(1n, best.address, w.deployer.address, BackupReason.NoReveal, w.cfg.missedRevealPenalty, (w.cfg.missedRevealPenalty * w.cfg.slashBountyBps) / 10_000n);
     });
 
     it("releases the bond even if the proposer already withdrew its stake (penalty zero)", async () => {
@@ -235,12 +235,12 @@ describe("FernetRollup when things go wrong", () => {
       await w.registry.connect(best).withdraw(best.address);
       await expect(w.rollup.penaliseMissedReveal(1n))
         .to.emit(w.rollup, "ProposerPenalised")
-        .withArgs(1n, best.address, w.deployer.address, 0n, 0n);
+        .withArgs(1n, best.address, w.deployer.address, BackupReason.NoReveal, 0n, 0n);
       expect((await w.rollup.escrowOf(prover.address))[1]).to.equal(0n);
     });
 
     it("applies no penalty when the configured penalty is zero", async () => {
-      const w = await deployWorld({ rollup: { missedRevealPenalty: 0n } });
+      const w = await deployWorld({ rollup: { missedRevealPenalty: 0n, blockReward: 0n } });
       const { best, d } = await upTo(w, "committed");
       await time.increaseTo(d.reveal);
       const stake = (await w.registry.getSequencer(best.address)).stake;
@@ -378,15 +378,21 @@ describe("FernetRollup when things go wrong", () => {
         .withArgs(1n, expected);
     });
 
-    it("leaves a missed commitment (no bond) with nothing to settle", async () => {
+    it("penalises the winner of a missed commitment (it could have proved its own block) and pays it nothing", async () => {
       const w = await load(world);
-      const { d } = await upTo(w, "proposed");
+      const { best, d } = await upTo(w, "proposed");
       await time.increaseTo(d.commitment);
+      const penalty = w.cfg.missedRevealPenalty;
+      const bounty = (penalty * w.cfg.slashBountyBps) / 10_000n;
       const b = await backupBlock(w, w.stranger.address);
       const tx = w.rollup.connect(w.stranger).submitBackupBlock(b.header, b.data, b.proof);
       await expect(tx).not.to.emit(w.rollup, "ProverSlashed");
       await expect(tx).not.to.emit(w.rollup, "BondReleased");
-      expect((await w.rollup.getBlock(1n)).settled).to.equal(false);
+      await expect(tx)
+        .to.emit(w.rollup, "ProposerPenalised")
+        .withArgs(1n, best.address, w.stranger.address, BackupReason.NoCommitment, penalty, bounty);
+      expect((await w.rollup.getBlock(1n)).settled).to.equal(true);
+      expect(await w.rollup.rewardsOf(best.address)).to.equal(0n);
     });
   });
 
@@ -411,6 +417,7 @@ describe("FernetRollup when things go wrong", () => {
       const q = await makeQuote(w, best, block.header, w.provers[0].address);
       await w.rollup.connect(w.provers[0]).commitProver(q.quote, q.signature);
       await w.rollup.connect(best).reveal(height, block.data);
+      await time.increaseTo((await deadlines(w)).commitment);
       const tx = w.rollup.submitProof(block.header, await proofFor(w, block.header, w.provers[0].address));
       await expect(tx).to.emit(w.rollup, "Signalled").withArgs(0n, PAYLOAD, height, quorum);
       await expect(tx).to.emit(w.rollup, "PayloadPassed").withArgs(0n, PAYLOAD, quorum);

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { LOCAL, getPreset } from "../../sdk/src/config";
-import { deployAstria, deploySystem, DEFAULT_GENESIS_ARCHIVE, DEFAULT_GENESIS_SEED } from "../../scripts/lib/deploy";
+import { deployAstria, deploySystem, DEFAULT_GENESIS_ARCHIVE } from "../../scripts/lib/deploy";
 import { writeDeployment } from "../../scripts/deploy";
 
 describe("Deployment scripts", () => {
@@ -17,7 +17,10 @@ describe("Deployment scripts", () => {
     expect(c.registry).to.equal(await d.registry.getAddress());
     expect(c.verifier).to.equal(await d.verifier.getAddress());
     expect(c.genesisArchive).to.equal(DEFAULT_GENESIS_ARCHIVE);
-    expect(c.genesisSeed).to.equal(DEFAULT_GENESIS_SEED);
+    // No public default: a fresh salt per deployment (mixed on chain with the deployment block's RANDAO).
+    const again = await deploySystem({ preset: LOCAL, deployer });
+    expect(c.genesisSeed).to.not.equal(ethers.ZeroHash);
+    expect((await again.rollup.getConfig()).genesisSeed).to.not.equal(c.genesisSeed);
     expect(c.proposalDuration).to.equal(LOCAL.rollup.proposalDuration);
     expect(d.verifierIsMock).to.equal(true);
   });

@@ -12,6 +12,7 @@ import {
   FernetError,
   heightConfirmation,
   mockProof,
+  NothingToClaimError,
   Phase,
   ProverAgent,
   publicInputsHash,
@@ -19,6 +20,7 @@ import {
   RollupClient,
   SequencerAgent,
   SequencerStatus,
+  SequencerStatusError,
   WrongPhaseError,
 } from "../../sdk/src";
 import { AstriaSlasher__factory } from "../../typechain-types";
@@ -30,8 +32,13 @@ const direct: BlockProver = {
   prove: async ({ chainId, rollup, header, prover }) => ({ proof: mockProof(publicInputsHash(chainId, rollup, header, prover)) }),
 };
 
+/** The chain fixture; agents hold state (their proposals), so each test gets fresh ones. */
+async function chain() {
+  return deployWorld();
+}
+
 async function world() {
-  const w = await deployWorld();
+  const w = await load(chain);
   const rollup = await w.rollup.getAddress();
   const registry = await w.registry.getAddress();
   const agents = new Map(w.sequencers.map((s) => [s.address, new SequencerAgent(s, rollup, registry)]));
@@ -56,7 +63,7 @@ async function errorOf(promise: Promise<unknown>): Promise<unknown> {
 
 describe("SDK agents and clients", () => {
   it("run a whole round: only the leader wants to propose, the prover commits in its phase, proves and finalizes", async () => {
-    const { w, agents, prover } = await load(world);
+    const { w, agents, prover } = await world();
     await toRoundStart(w);
     const [best, second] = (await ranked(w, 1n)).map((s) => agents.get(s.address)!);
     expect(await second.shouldPropose(1n)).to.equal(true);
@@ -71,6 +78,9 @@ describe("SDK agents and clients", () => {
     expect(await best.shouldPropose(1n)).to.equal(false); // not in the proposal phase any more
     await prover.commit(quote, signature);
     await best.reveal(1n);
+    const tooEarly = await errorOf(prover.proveAndSubmit(b.header, b.txHashes));
+    expect((tooEarly as WrongPhaseError).phase).to.equal(Phase.Commitment); // no proof before the commitment deadline
+    await time.increaseTo((await deadlines(w)).commitment);
     await prover.proveAndSubmit(b.header, b.txHashes);
     expect(await w.rollup.tip()).to.equal(1n);
     // The in-process node reports its latest block as finalized: stage 7 at once with the tag.
@@ -78,7 +88,7 @@ describe("SDK agents and clients", () => {
   });
 
   it("refuses to quote or reveal a height the agent never proposed", async () => {
-    const { w, agents } = await load(world);
+    const { w, agents } = await world();
     const agent = agents.get(w.sequencers[0].address)!;
     for (const e of [await errorOf(agent.quote(1n, w.provers[0].address, 1n, 1n)), await errorOf(agent.reveal(1n))]) {
       expect(e).to.be.instanceOf(FernetError);
@@ -87,7 +97,7 @@ describe("SDK agents and clients", () => {
   });
 
   it("refuses a late proof, and submits a backup block instead", async () => {
-    const { w, agents, prover } = await load(world);
+    const { w, agents, prover } = await world();
     await toRoundStart(w);
     const [bestSigner] = await ranked(w, 1n);
     const best = agents.get(bestSigner.address)!;
@@ -107,23 +117,26 @@ describe("SDK agents and clients", () => {
   });
 
   it("wrap escrow, rewards, slashing, exits and withdrawals", async () => {
-    const { w } = await load(world);
+    const { w } = await world();
     const p = w.provers[1];
     const rollup = new RollupClient(await w.rollup.getAddress(), p);
     await rollup.deposit(5n * TOKEN);
     expect(await rollup.escrowOf(p.address)).to.deep.equal({ total: 10_005n * TOKEN, locked: 0n, free: 10_005n * TOKEN });
     const claim = await errorOf(rollup.claimRewards(p.address));
-    expect(claim).to.be.instanceOf(ContractRevertError);
-    expect((claim as ContractRevertError).errorName).to.equal("Rollup__NothingToClaim");
-    expect((claim as ContractRevertError).details).to.contain("Nothing has accrued");
-    for (const settle of [rollup.slashProver(1n), rollup.penaliseMissedReveal(1n)]) {
-      expect(((await errorOf(settle)) as ContractRevertError).errorName).to.equal("Rollup__NoSlashableFault");
+    expect(claim).to.be.instanceOf(NothingToClaimError);
+    const unchecked = await errorOf(rollup.claimRewards(p.address, { skipChecks: true }));
+    expect(unchecked).to.be.instanceOf(ContractRevertError);
+    expect((unchecked as ContractRevertError).errorName).to.equal("Rollup__NothingToClaim");
+    expect((unchecked as ContractRevertError).details).to.contain("Nothing has accrued");
+    for (const settle of [() => rollup.slashProver(1n, { skipChecks: true }), () => rollup.penaliseMissedReveal(1n, { skipChecks: true })]) {
+      expect(((await errorOf(settle())) as ContractRevertError).errorName).to.equal("Rollup__NoSlashableFault");
     }
     const s = w.sequencers[3];
     const registry = new RegistryClient(await w.registry.getAddress(), s);
     await registry.initiateExit(s.address);
     expect(await registry.statusOf(s.address)).to.equal(SequencerStatus.Exiting);
-    const early = (await errorOf(registry.withdraw(s.address))) as ContractRevertError;
+    expect(await errorOf(registry.withdraw(s.address))).to.be.instanceOf(SequencerStatusError);
+    const early = (await errorOf(registry.withdraw(s.address, { skipChecks: true }))) as ContractRevertError;
     expect(early.errorName).to.equal("Registry__ExitDelayNotPassed");
     await time.increase(w.regCfg.exitDelay);
     await registry.withdraw(s.address);

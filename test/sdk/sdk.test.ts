@@ -5,6 +5,8 @@ import { hexlify, keccak256, randomBytes, toUtf8Bytes, ZeroHash } from "ethers";
 import {
   BackupReason,
   BlockDataError,
+  Eligibility,
+  NotEligibleError,
   ConfirmationStage,
   ContractRevertError,
   decodeBlockData,
@@ -121,9 +123,17 @@ describe("SDK", () => {
       const rollup = new RollupClient(await w.rollup.getAddress(), w.stranger);
       await toRoundStart(w);
       const header = buildHeader({ height: 1n, parentArchive: await w.rollup.archive(), archive: ZeroHash, txHashes: [], data: "0x" });
-      let err: unknown;
+      let checked: unknown;
       try {
         await rollup.propose(header);
+      } catch (e) {
+        checked = e;
+      }
+      expect(checked).to.be.instanceOf(NotEligibleError);
+      expect((checked as NotEligibleError).reason).to.equal(Eligibility.Unregistered);
+      let err: unknown;
+      try {
+        await rollup.propose(header, { skipChecks: true });
       } catch (e) {
         err = e;
       }
@@ -132,6 +142,8 @@ describe("SDK", () => {
       expect(revert.errorName).to.equal("Rollup__NotEligible");
       expect(revert.args[0]).to.equal(w.stranger.address);
       expect(revert.args[1]).to.equal(1n);
+      expect(revert.namedArgs).to.include({ sequencer: w.stranger.address, height: 1n, reason: BigInt(Eligibility.Unregistered) });
+      expect(revert.walk()).to.not.equal(revert);
       expect(revert.details).to.contain("Active");
       expect(decodeContractError(new Error("socket hang up"))).to.be.instanceOf(UnknownContractError);
       expect(decodeContractError(revert)).to.equal(revert);
@@ -161,6 +173,7 @@ describe("SDK", () => {
       expect(await heightConfirmation(rollup, 1n)).to.equal(ConfirmationStage.DataAvailable);
       expect(await txConfirmation(rollup, 1n, txs[0])).to.equal(ConfirmationStage.DataAvailable);
       const proof = mockProof(publicInputsHash(w.chainId, await w.rollup.getAddress(), header, prover.address));
+      await time.increaseTo((await deadlines(w)).commitment);
       await w.rollup.submitProof(header, proof);
       expect(await heightConfirmation(rollup, 1n, { depth: 3 })).to.equal(ConfirmationStage.Proven);
       await mine(3);

@@ -156,6 +156,21 @@ export function topOfBlock(
   return { astriaStart, astriaEnd, entries, txHashes };
 }
 
+/**
+ * Rule (b): whether an Astria block with time `astriaTime` (with rollup txs) must be in the range of the
+ * L2 height whose round started at `roundStart` (`HeightState.roundStart`): it is at least `astriaMargin`
+ * seconds older. The L1 inclusion time of the proposal never matters. Mirrors `AstriaEvidenceLib.checkRequired`.
+ *
+ * @example
+ * ```ts
+ * const { roundStart } = await rollup.getHeightState(height);
+ * const mustTake = blocks.filter((b) => requiredInRange(b.header.time, roundStart, config.astriaMargin));
+ * ```
+ */
+export function requiredInRange(astriaTime: bigint, roundStart: bigint, astriaMargin: bigint): boolean {
+  return astriaTime + astriaMargin <= roundStart;
+}
+
 /** The binding of the L2 block `blockHash` at `l2Height` that took `top` from Astria. */
 export function buildBinding(l2Height: bigint, blockHash: string, top: TopOfBlock): Binding {
   return {

@@ -5,8 +5,8 @@
  * @example
  * ```ts
  * const set = validatorSet(wallets.map((w) => ({ signer: w.address, votingPower: 10n })));
- * const sigs = signQuorum(wallets, set, headerDigest(block.header));
- * await lightClient.submitHeader(block.header, set, sigs);
+ * const sigs = signQuorum(wallets, set, headerDigest(block.header, 0n)); // signed by set 0 (genesis)
+ * await lightClient.submitHeader(block.header, 0n, set, sigs);
  * ```
  */
 import { AbiCoder, keccak256, toUtf8Bytes, type BaseWallet } from "ethers";
@@ -15,8 +15,8 @@ import { AstriaQuorumError, AstriaSignerMissingError } from "./errors";
 
 const coder = AbiCoder.defaultAbiCoder();
 
-/** `AstriaLightClient.HEADER_TAG`. */
-export const HEADER_TAG = keccak256(toUtf8Bytes("astria.lightclient.SequencerBlockHeader.v1"));
+/** `AstriaLightClient.HEADER_TAG` (v2: the digest names the signing set). */
+export const HEADER_TAG = keccak256(toUtf8Bytes("astria.lightclient.SequencerBlockHeader.v2"));
 /** `AstriaLightClient.VALIDATOR_SET_TAG`. */
 export const VALIDATOR_SET_TAG = keccak256(toUtf8Bytes("astria.lightclient.ValidatorSetUpdate.v1"));
 
@@ -44,14 +44,24 @@ export function validatorSetHash(validators: readonly Validator[]): string {
   );
 }
 
-/** The digest validators sign for `header` (`AstriaLightClient.headerDigest`). */
-export function headerDigest(header: AstriaHeader): string {
+/**
+ * The digest the validators of set `setId` sign for `header` (`AstriaLightClient.headerDigest`). It names
+ * the set, so the light client accepts the header only under that set and inside its height range.
+ *
+ * @example
+ * ```ts
+ * const [setId] = await lightClient.currentValidatorSet();
+ * const sigs = signQuorum(wallets, set, headerDigest(header, setId));
+ * ```
+ */
+export function headerDigest(header: AstriaHeader, setId: bigint): string {
   return keccak256(
     coder.encode(
-      ["bytes32", "bytes32", "uint64", "uint64", "bytes32", "bytes20", "bytes32"],
+      ["bytes32", "bytes32", "uint64", "uint64", "uint64", "bytes32", "bytes20", "bytes32"],
       [
         HEADER_TAG,
         keccak256(toUtf8Bytes(header.chainId)),
+        setId,
         header.height,
         header.time,
         header.dataHash,

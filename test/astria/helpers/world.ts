@@ -22,6 +22,7 @@ import {
   signQuorum,
   topOfBlock,
   validatorSet,
+  validatorSetUpdateDigest,
   type AstriaBlock,
   type Binding,
   type Entry,
@@ -73,12 +74,21 @@ export interface World {
   prover: HardhatEthersSigner;
   reporter: HardhatEthersSigner;
   stranger: HardhatEthersSigner;
+  /** The genesis validator set (set 0) and its keys. */
   wallets: Wallet[];
   validators: Validator[];
+  /** Every validator set handed over to so far, by set id (0: the genesis set). */
+  sets: ValidatorKeys[];
   /** Astria blocks built so far, by height. */
   astria: Map<bigint, AstriaBlock>;
   /** Headers proposed so far, by L2 height (the latest proposal of each height). */
   headers: Map<bigint, { header: Header; txHashes: string[]; data: string }>;
+}
+
+/** A validator set with the keys of its validators. */
+export interface ValidatorKeys {
+  wallets: Wallet[];
+  validators: Validator[];
 }
 
 /** Options of {@link deployWorld}. */
@@ -110,7 +120,7 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
         await token.connect(s).approve(await registry.getAddress(), ethers.MaxUint256);
         await registry.connect(s).register(s.address, s.address);
       }
-      await time.increase(LOCAL.registry.entryDelay);
+      await time.increase(LOCAL.registry.entryDelay + 12n); // Active one slot before the rollup's deployment
     },
   });
   await token.connect(prover).approve(await rollup.getAddress(), ethers.MaxUint256);
@@ -153,6 +163,7 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
     stranger,
     wallets,
     validators,
+    sets: [{ wallets, validators }],
     astria: new Map(),
     headers: new Map(),
   };
@@ -205,12 +216,11 @@ async function signerOf(w: World, address: string): Promise<Signer> {
   return [w.seqA, w.seqB].find((s) => s.address === address) ?? (await ethers.getSigner(address));
 }
 
-/** Commits the prover, reveals and proves the winning proposal of the pending `height`. */
-export async function commitRevealProve(w: World, height: bigint, options: { prove?: boolean } = {}): Promise<void> {
+/** Commits `prover` to the winning proposal of the pending `height` with a quote its winner signs. */
+export async function commitProver(w: World, height: bigint): Promise<void> {
   await toProposalDeadline(w, height);
-  const winner = (await w.rollup.getBlock(height)).proposer;
-  const sequencer = await signerOf(w, winner);
-  const { header, data } = w.headers.get(height)!;
+  const sequencer = await signerOf(w, (await w.rollup.getBlock(height)).proposer);
+  const { header } = w.headers.get(height)!;
   const quote: Quote = {
     height,
     blockHash: blockHash(header),
@@ -221,7 +231,13 @@ export async function commitRevealProve(w: World, height: bigint, options: { pro
   };
   const signature = await signQuote(sequencer, quoteDomain(w.chainId, await w.rollup.getAddress()), quote);
   await w.rollup.connect(w.prover).commitProver(quote, signature);
-  await w.rollup.connect(sequencer).reveal(height, data);
+}
+
+/** Commits the prover, reveals and proves the winning proposal of the pending `height`. */
+export async function commitRevealProve(w: World, height: bigint, options: { prove?: boolean } = {}): Promise<void> {
+  await commitProver(w, height);
+  const sequencer = await signerOf(w, (await w.rollup.getBlock(height)).proposer);
+  await w.rollup.connect(sequencer).reveal(height, w.headers.get(height)!.data);
   if (options.prove ?? true) {
     await prove(w, height);
   }
@@ -231,6 +247,9 @@ export async function commitRevealProve(w: World, height: bigint, options: { pro
 export async function prove(w: World, height: bigint): Promise<void> {
   const { header } = w.headers.get(height)!;
   const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, w.prover.address);
+  // No proof lands before the commitment deadline.
+  const { commitmentDeadline } = await w.rollup.getHeightState(height);
+  if (BigInt(await time.latest()) < commitmentDeadline) await time.increaseTo(commitmentDeadline);
   await w.rollup.connect(w.prover).submitProof(header, mockProof(inputs));
 }
 
@@ -241,26 +260,44 @@ export async function finalizeRound(w: World, sequencer: Signer, height: bigint,
   return header;
 }
 
+/** Options of {@link backupRound}. */
+export interface BackupOptions {
+  /** Who submits the backup block (default `stranger`). */
+  by?: Signer;
+  /** The backup block's txs (default none). */
+  txHashes?: string[];
+}
+
 /**
- * Lets the pending `height` fall into backup (no proposal, or a proposal nobody committed to), then
- * fills it with a backup block sent by `stranger`.
+ * Lets the pending `height` fall into backup at the first deadline it misses (no proposal, no
+ * commitment, no reveal or no proof), then fills it with a backup block (by `stranger` unless told).
  */
-export async function backupRound(w: World, height: bigint): Promise<void> {
+export async function backupRound(w: World, height: bigint, options: BackupOptions = {}): Promise<Header> {
   const s = await w.rollup.getHeightState(height);
-  const backupFrom = s.record.proposer === ethers.ZeroAddress ? s.proposalDeadline : s.commitmentDeadline;
+  const r = s.record;
+  const backupFrom =
+    r.proposer === ethers.ZeroAddress
+      ? s.proposalDeadline
+      : r.prover === ethers.ZeroAddress
+        ? s.commitmentDeadline
+        : !r.revealed
+          ? s.revealDeadline
+          : s.provingDeadline;
   if (backupFrom > BigInt(await time.latest())) {
     await time.increaseTo(backupFrom);
   }
+  const by = options.by ?? w.stranger;
   const data = ethers.hexlify(toUtf8Bytes(`backup ${height}`));
   const header = buildHeader({
     height,
     parentArchive: await w.rollup.archive(),
     archive: keccak256(toUtf8Bytes(`backup archive ${height}`)),
-    txHashes: [],
+    txHashes: options.txHashes ?? [],
     data,
   });
-  const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, w.stranger.address);
-  await w.rollup.connect(w.stranger).submitBackupBlock(header, data, mockProof(inputs));
+  const inputs = publicInputsHash(w.chainId, await w.rollup.getAddress(), header, await by.getAddress());
+  await w.rollup.connect(by).submitBackupBlock(header, data, mockProof(inputs));
+  return header;
 }
 
 // -------------------------------------------------------------------------------- Astria chain
@@ -284,10 +321,36 @@ export function astriaBlock(
   return block;
 }
 
-/** Relays `block`'s header to the light client, signed by a quorum of the current validators. */
-export async function relay(w: World, block: AstriaBlock): Promise<void> {
-  const signatures = signQuorum(w.wallets, w.validators, headerDigest(block.header));
-  await w.lightClient.submitHeader(block.header, w.validators, signatures);
+/**
+ * Relays `block`'s header to the light client, signed by a quorum of set `setId` (default: the set whose
+ * range holds the block's height here).
+ */
+export async function relay(w: World, block: AstriaBlock, setId?: bigint): Promise<void> {
+  const id = setId ?? (await setOf(w, block.header.height));
+  const { wallets, validators } = w.sets[Number(id)];
+  const signatures = signQuorum(wallets, validators, headerDigest(block.header, id));
+  await w.lightClient.submitHeader(block.header, id, validators, signatures);
+}
+
+/** The id of the set whose range holds Astria `height` in the light client. */
+async function setOf(w: World, height: bigint): Promise<bigint> {
+  for (let id = BigInt(w.sets.length - 1); id > 0n; id--) {
+    const [, activeFrom] = await w.lightClient.validatorSetAt(id);
+    if (height >= activeFrom) return id;
+  }
+  return 0n;
+}
+
+/** Hands the light client over to a new set of `count` validators from Astria `activeFrom` on. */
+export async function handOver(w: World, activeFrom: bigint, count = 4): Promise<ValidatorKeys> {
+  const current = w.sets[w.sets.length - 1];
+  const wallets = validatorWallets(count, `set-${w.sets.length}`);
+  const next = { wallets, validators: validatorSet(wallets.map((v) => ({ signer: v.address, votingPower: 10n }))) };
+  const digest = validatorSetUpdateDigest(ASTRIA_CHAIN_ID, BigInt(w.sets.length), activeFrom, next.validators);
+  const signatures = signQuorum(current.wallets, current.validators, digest);
+  await w.lightClient.updateValidatorSet(current.validators, next.validators, activeFrom, signatures);
+  w.sets.push(next);
+  return next;
 }
 
 /** Rollup txs (raw bytes) for tests: `count` distinct byte strings tagged by `tag`. */
