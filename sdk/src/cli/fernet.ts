@@ -16,6 +16,7 @@
  */
 import { EXIT, UsageError, type Command, type CommandIo } from "./command";
 import { farmWorkerCommand } from "./farm-worker";
+import { watcherCommand } from "./watcher";
 
 export { EXIT, UsageError, type Command, type CommandIo } from "./command";
 
@@ -29,6 +30,7 @@ export { EXIT, UsageError, type Command, type CommandIo } from "./command";
  */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   [farmWorkerCommand.name]: farmWorkerCommand,
+  [watcherCommand.name]: watcherCommand,
 };
 
 /**
