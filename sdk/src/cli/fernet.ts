@@ -16,6 +16,7 @@
  */
 import { EXIT, UsageError, type Command, type CommandIo } from "./command";
 import { farmWorkerCommand } from "./farm-worker";
+import { proverCommand } from "./prover";
 import { watcherCommand } from "./watcher";
 
 export { EXIT, UsageError, type Command, type CommandIo } from "./command";
@@ -31,6 +32,7 @@ export { EXIT, UsageError, type Command, type CommandIo } from "./command";
 export const COMMANDS: Readonly<Record<string, Command>> = {
   [farmWorkerCommand.name]: farmWorkerCommand,
   [watcherCommand.name]: watcherCommand,
+  [proverCommand.name]: proverCommand,
 };
 
 /**
