@@ -114,4 +114,38 @@ describe("fernet prover (services)", function () {
     expect(prover.logs().some((l) => l.msg === "backup-submitted" && l.height === "2")).to.equal(true);
     expect(prover.errors).to.deep.equal([]);
   });
+
+  it("--fault withhold-proof: commits and proves but never submits; the backup block slashes it", async () => {
+    const faulty = runInProcess(
+      proverCommand,
+      ["--rpc", node.url, "--deployment", w.deploymentFile, "--interval-ms", "100", "--port", "0", "--fault", "withhold-proof", "--workers", "1"],
+      { FERNET_KEY: w.provers[1].privateKey },
+    );
+    try {
+      const furl = (await until("listening", () => faulty.logs().find((l) => l.msg === "listening"))).url as string;
+      await until("deposit", () => faulty.logs().some((l) => l.msg === "deposited"));
+      const s = await w.fernet.rollup.getHeightState(3n);
+      if (s.phase !== Phase.Proposal) await timeTo(node.provider, s.roundStart);
+      const seq = w.sequencers[1];
+      const { header, data } = await makeBlock(w);
+      await w.as(seq).rollup.propose(header);
+      const quote = (await post(`${furl}/quote`, { height: "3", blockHash: blockHash(header), sequencer: seq.address })).body;
+      const q = { height: 3n, blockHash: quote.blockHash as string, prover: quote.prover as string, bond: BigInt(quote.bond as string), proverRewardBps: BigInt(quote.proverRewardBps as string), validUntil: BigInt(quote.validUntil as string) };
+      expect((await post(`${furl}/commit`, { quote, signature: await w.fernet.rollup.signQuote(seq, q) })).status).to.equal(202);
+      const st = await w.fernet.rollup.getHeightState(3n);
+      await timeTo(node.provider, st.proposalDeadline);
+      await until("commitment", async () => (await w.fernet.rollup.getHeightState(3n)).record.prover === w.provers[1].address);
+      await w.as(seq).rollup.reveal(3n, data);
+      await timeTo(node.provider, st.commitmentDeadline);
+      await until("withheld", () => faulty.logs().some((l) => l.msg === "fault-withhold-proof" && l.height === "3"));
+      expect(faulty.logs().some((l) => l.msg === "submitted")).to.equal(false);
+      await timeTo(node.provider, st.provingDeadline);
+      // The --backup prover fills the height; its backup block settles the withheld proof's slash.
+      await until("backup block", async () => (await w.fernet.rollup.tip()) === 3n, 60_000);
+      const slashed = await w.fernet.rollup.contract.queryFilter(w.fernet.rollup.contract.filters.ProverSlashed(3n), w.deployBlock);
+      expect(slashed.map((e) => e.args.prover)).to.deep.equal([w.provers[1].address]);
+    } finally {
+      expect(await faulty.stop()).to.equal(0);
+    }
+  });
 });

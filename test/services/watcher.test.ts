@@ -6,7 +6,9 @@
 import { expect } from "chai";
 import { writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Wallet } from "ethers";
+import { encryptKeystoreJson, Wallet } from "ethers";
+import { UsageError } from "../../sdk/src/cli/command";
+import { parseSettings } from "../../sdk/src/services/settings";
 import { watcherCommand } from "../../sdk/src/cli/watcher";
 import { blockHash } from "../../sdk/src/hashing";
 import { jsonLogger } from "../../sdk/src/services/log";
@@ -98,6 +100,29 @@ describe("fernet watcher (services)", function () {
     const r = await runFernet(["watcher", "--rpc", node.url, "--deployment", file], { FERNET_KEY: key(w.others[0]) });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.include("The deployment is on chain 1, the provider is on chain 31337.");
+  });
+
+  it("reads its key from an encrypted keystore and its flags from a config file; a wrong password exits 1", async () => {
+    const keyWallet = Wallet.createRandom();
+    const keystore = join(w.dir, "watcher.keystore.json");
+    writeFileSync(keystore, await encryptKeystoreJson({ address: keyWallet.address, privateKey: keyWallet.privateKey }, "correct horse", { scrypt: { N: 1024 } }));
+    const config = join(w.dir, "watcher.config.json");
+    writeFileSync(config, JSON.stringify({ rpc: node.url, deployment: w.deploymentFile, "interval-ms": 100, keystore }));
+    const run = runInProcess(watcherCommand, ["--config", config], { FERNET_KEYSTORE_PASSWORD: "correct horse" });
+    try {
+      const ready = await until("ready", () => run.logs().find((l) => l.msg === "ready"));
+      expect(ready.address).to.equal(keyWallet.address);
+      expect(ready.intervalMs).to.equal(100);
+    } finally {
+      expect(await run.stop()).to.equal(0);
+    }
+    const wrong = runInProcess(watcherCommand, ["--config", config], { FERNET_KEYSTORE_PASSWORD: "wrong" });
+    expect(await wrong.done).to.equal(1);
+    expect(wrong.errors[0]).to.include(`Can't decrypt the keystore ${keystore}`);
+    expect(() => parseSettings("watcher", ["--config", join(w.dir, "missing.json")], {}, {})).to.throw(UsageError, /Can't read the config file/);
+    // Precedence: flag, then environment, then config file.
+    const s = parseSettings("watcher", ["--rpc", "http://flag"], { FERNET_RPC_URL: "http://env", FERNET_DEPLOYMENT: "env.json" }, {});
+    expect([s.string("rpc"), s.string("deployment")]).to.deep.equal(["http://flag", "env.json"]);
   });
 
   it("runs as a process: pokes the randomness snapshot in its slot, stops with 0 on SIGTERM", async () => {
