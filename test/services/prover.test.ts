@@ -41,6 +41,13 @@ describe("fernet prover (services)", function () {
     if (w) rmSync(w.dir, { recursive: true, force: true });
   });
 
+  it("exits 1 with a clear message when its port is taken", async () => {
+    const port = new URL(url).port;
+    const second = runInProcess(proverCommand, ["--rpc", node.url, "--deployment", w.deploymentFile, "--port", port], { FERNET_KEY: w.provers[1].privateKey });
+    expect(await second.done).to.equal(1);
+    expect(second.errors[0]).to.include(`Can't listen on 127.0.0.1:${port} (EADDRINUSE)`);
+  });
+
   it("tops its escrow up to the configured level", async () => {
     await until("deposit", () => prover.logs().some((l) => l.msg === "deposited"));
     expect((await w.fernet.rollup.escrowOf(w.provers[0].address)).total).to.equal(5_000n * TOKEN);

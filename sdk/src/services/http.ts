@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FernetError } from "../errors";
 import { describeError, type Logger } from "./log";
 
 /** Largest accepted request body. */
@@ -137,9 +138,11 @@ export async function startJsonServer(options: {
     })();
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (error: NodeJS.ErrnoException): void =>
+      reject(new FernetError(`Can't listen on ${options.host}:${options.port} (${error.code ?? error.message}).`, "Choose another --port (0 picks a free one) or --host, or stop what holds that port.", { cause: error }));
+    server.once("error", failed);
     server.listen(options.port, options.host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });

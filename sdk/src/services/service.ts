@@ -62,6 +62,12 @@ export async function runService(
   log.info("ready", { chainId: chain.chainId, rollup: chain.fernet.rollup.address, rpc: redact(rpc), intervalMs, pid: process.pid });
   try {
     await body({ chain, log, signal, settings, intervalMs });
+  } catch (error) {
+    if (error instanceof UsageError || !(error instanceof FernetError)) throw error;
+    io.err(`fernet ${name}: ${error.shortMessage}`);
+    if (error.details) io.err(error.details);
+    log.error("failed", { error: describeError(error) });
+    return EXIT.failure;
   } finally {
     chain.provider.destroy();
   }
