@@ -171,7 +171,9 @@ export class ProverService {
     const { free } = await this.fernet.rollup.escrowOf(this.address);
     if (free < this.policy.bond) throw new HttpError(503, "insufficient-escrow", `The prover's free escrow (${free}) is below its bond (${this.policy.bond}); it is topping up.`);
     const now = await this.now();
-    const validUntil = now + this.policy.validForSeconds < s.commitmentDeadline ? now + this.policy.validForSeconds : s.commitmentDeadline;
+    // Valid from the commitment phase on (a quote given early in the proposal phase must not expire before it), never past it.
+    const from = now > s.proposalDeadline ? now : s.proposalDeadline;
+    const validUntil = from + this.policy.validForSeconds < s.commitmentDeadline ? from + this.policy.validForSeconds : s.commitmentDeadline;
     const q: Quote = { height, blockHash: s.record.blockHash, prover: this.address, bond: this.policy.bond, proverRewardBps: this.policy.proverRewardBps, validUntil };
     this.issued.set(height, q);
     this.log.info("quoted", { height, blockHash: q.blockHash, sequencer, bond: q.bond, proverRewardBps: q.proverRewardBps, validUntil });

@@ -237,7 +237,10 @@ export class SequencerService {
 
   private async findProver(s: HeightState, own: OwnBlock): Promise<void> {
     const last = this.quoted.get(s.height);
-    if (last?.done || (last && Date.now() - last.at < QUOTE_RETRY_MS)) return;
+    // A prover that took the signed quote but has not committed well into the commitment phase is replaced.
+    const stale = last?.done === true && s.phase === Phase.Commitment && Date.now() - last.at > 3 * QUOTE_RETRY_MS;
+    if (stale) this.log.warn("prover-silent", { height: s.height });
+    if (!stale && (last?.done || (last && Date.now() - last.at < QUOTE_RETRY_MS))) return;
     this.quoted.set(s.height, { at: Date.now(), done: false });
     const hash = blockHash(own.header);
     const answers = await Promise.all(
