@@ -155,4 +155,26 @@ describe("fernet prover (services)", function () {
       expect(await faulty.stop()).to.equal(0);
     }
   });
+
+  it("restarted after its commitment, still proves the block (read back from the chain) and submits it", async () => {
+    const s = await w.fernet.rollup.getHeightState(4n);
+    if (s.phase !== Phase.Proposal) await timeTo(node.provider, s.roundStart);
+    const seq = w.sequencers[2];
+    const { header, data } = await makeBlock(w);
+    await w.as(seq).rollup.propose(header);
+    const quote = (await post(`${url}/quote`, { height: "4", blockHash: blockHash(header), sequencer: seq.address })).body;
+    const q = { height: 4n, blockHash: quote.blockHash as string, prover: quote.prover as string, bond: BigInt(quote.bond as string), proverRewardBps: BigInt(quote.proverRewardBps as string), validUntil: BigInt(quote.validUntil as string) };
+    await post(`${url}/commit`, { quote, signature: await w.fernet.rollup.signQuote(seq, q) });
+    const st = await w.fernet.rollup.getHeightState(4n);
+    await timeTo(node.provider, st.proposalDeadline);
+    await until("commitment", async () => (await w.fernet.rollup.getHeightState(4n)).record.prover === w.provers[0].address);
+    expect(await prover.stop()).to.equal(0);
+    await w.as(seq).rollup.reveal(4n, data);
+    await timeTo(node.provider, st.commitmentDeadline);
+    prover = runInProcess(proverCommand, ["--rpc", node.url, "--deployment", w.deploymentFile, "--interval-ms", "100", "--port", "0", "--workers", "1"], { FERNET_KEY: w.provers[0].privateKey });
+    await until("finalized", async () => (await w.fernet.rollup.tip()) === 4n, 60_000);
+    const [ev] = await w.fernet.rollup.contract.queryFilter(w.fernet.rollup.contract.filters.BlockFinalized(4n), w.deployBlock);
+    expect(Number(ev.args.finalization)).to.equal(Finalization.Proven);
+    expect(prover.logs().some((l) => l.msg === "submitted" && l.height === "4")).to.equal(true);
+  });
 });
