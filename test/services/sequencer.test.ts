@@ -12,8 +12,8 @@ import { proverCommand } from "../../sdk/src/cli/prover";
 import { sequencerCommand } from "../../sdk/src/cli/sequencer";
 import { watcherCommand } from "../../sdk/src/cli/watcher";
 import { pickQuote } from "../../sdk/src/services/sequencer";
-import { BackupReason, ConfirmationStage } from "../../sdk/src/types";
-import { deployOnNode, runInProcess, startNode, timeTo, until, type Node, type Run, type World } from "./node";
+import { BackupReason, ConfirmationStage, Phase } from "../../sdk/src/types";
+import { deployOnNode, jsonLines, runInProcess, spawnFernet, startNode, stopProcess, timeTo, until, type Node, type Run, type World } from "./node";
 
 describe("fernet sequencer (services)", function () {
   this.timeout(120_000);
@@ -117,5 +117,21 @@ describe("fernet sequencer (services)", function () {
     expect(state.backupReason).to.equal(BackupReason.NoReveal);
     expect(watcher.logs().filter((l) => l.msg === "acted" && l.action === "penaliseMissedReveal")).to.have.length(1);
     expect(seq.logs().some((l) => l.msg === "revealed" && l.height === "2")).to.equal(false);
+  });
+
+  it("fernet prover --backup as a process: fills the height in backup with a block proved on its farm threads, stops with 0 on SIGINT", async () => {
+    expect((await w.fernet.rollup.getHeightState(2n)).phase).to.equal(Phase.Backup);
+    const p = spawnFernet(["prover", "--rpc", node.url, "--deployment", w.deploymentFile, "--interval-ms", "100", "--port", "0", "--backup", "--workers", "1"], { FERNET_KEY: w.provers[0].privateKey });
+    try {
+      await until("backup block", async () => (await w.fernet.rollup.tip()) === 2n, 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}\n${p.stdout()}${p.stderr()}`);
+      });
+      const submitted = await until("log line", () => jsonLines(p.stdout()).find((l) => l.msg === "backup-submitted"));
+      expect(submitted.height).to.equal("2");
+      expect(await stopProcess(p.child, 10_000, "SIGINT")).to.equal(0);
+      expect(jsonLines(p.stdout()).at(-1)?.msg).to.equal("stopped");
+    } finally {
+      await stopProcess(p.child, 2_000, "SIGKILL");
+    }
   });
 });
