@@ -16,6 +16,9 @@
  */
 import { EXIT, UsageError, type Command, type CommandIo } from "./command";
 import { farmWorkerCommand } from "./farm-worker";
+import { proverCommand } from "./prover";
+import { sequencerCommand } from "./sequencer";
+import { watcherCommand } from "./watcher";
 
 export { EXIT, UsageError, type Command, type CommandIo } from "./command";
 
@@ -29,6 +32,9 @@ export { EXIT, UsageError, type Command, type CommandIo } from "./command";
  */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   [farmWorkerCommand.name]: farmWorkerCommand,
+  [watcherCommand.name]: watcherCommand,
+  [proverCommand.name]: proverCommand,
+  [sequencerCommand.name]: sequencerCommand,
 };
 
 /**

@@ -1,0 +1,321 @@
+/**
+ * The sequencer service's logic: a small mempool (tx hashes, stage-2 receipts), one step per poll
+ * that ranks this key for the pending height and proposes a block from the pool only when its
+ * score beats the best proposal so far; then it asks the configured provers for quotes, picks one
+ * (rule below), signs it and hands it to that prover's `/commit`, and reveals the block data once a
+ * prover committed. Txs of a block that lost (outbid, or the height ended in another block) go back
+ * to the pool. With a state file, the pool and the proposed blocks (their data is off-chain until the
+ * reveal) survive a restart.
+ *
+ * Quote choice: the lowest `proverRewardBps` (the sequencer keeps the most of the reward); on a
+ * tie the higher bond; then the prover listed first. Quotes for another block, expired ones and
+ * bonds below the minimum are ignored.
+ *
+ * @example
+ * ```ts
+ * const seq = new SequencerService({ fernet, chainId, address, signer, provers: ["http://127.0.0.1:8547"], log });
+ * await follow({ signal, intervalMs, log, tick: () => seq.step() });
+ * ```
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { getAddress, isAddress, keccak256, solidityPacked, ZeroAddress, type Signer } from "ethers";
+import { encodeBlockData } from "../blockdata";
+import { ScoreBeatenError, type Fernet } from "../clients";
+import { txConfirmation } from "../confirmations";
+import { ContractRevertError } from "../contract-errors";
+import type { Quote } from "../eip712";
+import { FernetError } from "../errors";
+import { blockHash, buildHeader, type Header } from "../hashing";
+import { rankSequencers } from "../ranking";
+import { ConfirmationStage, Finalization, Phase, type HeightState, type SequencerReceipt } from "../types";
+import { HttpError, toJson, type JsonHandler, type JsonResponse } from "./http";
+import { describeError, type Logger } from "./log";
+import { quoteFromJson, quoteToJson } from "./prover";
+
+/** Fault injection of the sequencer. */
+export type SequencerFault = "none" | "never-propose" | "never-reveal";
+
+interface PoolTx {
+  hash: string;
+  acceptedAt: bigint;
+  /** The height of the block of ours it is in, if any. */
+  height?: bigint;
+}
+
+interface OwnBlock {
+  header: Header;
+  data: string;
+  txHashes: string[];
+  /** The height ended with this block (kept so its txs still answer GET /tx/:hash). */
+  final?: boolean;
+}
+
+/** How long a prover may take to answer. */
+const PROVER_TIMEOUT_MS = 3_000;
+/** Quote requests for one height are retried at most this often. */
+const QUOTE_RETRY_MS = 1_000;
+
+/**
+ * Picks the quote per the module header's rule; undefined when none is usable.
+ *
+ * @example
+ * ```ts
+ * const best = pickQuote(quotes, { height, blockHash, minimumBond, now });
+ * ```
+ */
+export function pickQuote(
+  quotes: readonly { url: string; quote: Quote }[],
+  want: { height: bigint; blockHash: string; minimumBond: bigint; now: bigint },
+): { url: string; quote: Quote } | undefined {
+  const usable = quotes.filter(
+    ({ quote: q }) => q.height === want.height && q.blockHash.toLowerCase() === want.blockHash.toLowerCase() && q.validUntil >= want.now && q.bond >= want.minimumBond && q.proverRewardBps <= 10_000n,
+  );
+  return [...usable].sort((a, b) => {
+    if (a.quote.proverRewardBps !== b.quote.proverRewardBps) return a.quote.proverRewardBps < b.quote.proverRewardBps ? -1 : 1;
+    if (a.quote.bond !== b.quote.bond) return a.quote.bond > b.quote.bond ? -1 : 1;
+    return quotes.indexOf(a) - quotes.indexOf(b);
+  })[0];
+}
+
+/** See the module header. */
+export class SequencerService {
+  private readonly fernet: Fernet;
+  readonly address: string;
+  private readonly signer: Signer;
+  private readonly provers: readonly string[];
+  private readonly log: Logger;
+  private readonly maxTxs: number;
+  private readonly fault: SequencerFault;
+  private readonly stateFile?: string;
+  private readonly pool = new Map<string, PoolTx>();
+  private readonly blocks = new Map<bigint, OwnBlock>();
+  private readonly quoted = new Map<bigint, { at: number; done: boolean }>();
+  private readonly said = new Set<string>();
+
+  constructor(options: {
+    fernet: Fernet;
+    address: string;
+    signer: Signer;
+    provers: readonly string[];
+    log: Logger;
+    maxTxs?: number;
+    fault?: SequencerFault;
+    stateFile?: string;
+  }) {
+    this.fernet = options.fernet;
+    this.address = options.address;
+    this.signer = options.signer;
+    this.provers = options.provers;
+    this.log = options.log;
+    this.maxTxs = options.maxTxs ?? 64;
+    this.fault = options.fault ?? "none";
+    this.stateFile = options.stateFile;
+    this.load();
+  }
+
+  /** The HTTP routes: `POST /tx`, `GET /tx/:hash`, `GET /health`. */
+  routes(): Record<string, JsonHandler> {
+    return {
+      "POST /tx": ({ body }) => this.submit(body),
+      "GET /tx/:param": ({ param }) => this.status(param ?? ""),
+      "GET /health": async () => ({ status: 200, body: { ok: true, sequencer: this.address, pool: this.pool.size } }),
+    };
+  }
+
+  private receipt(tx: PoolTx, height: bigint): SequencerReceipt {
+    return { txHash: tx.hash, height, sequencer: this.address, acceptedAt: tx.acceptedAt };
+  }
+
+  /** `POST /tx {hash}` → a stage-2 receipt. */
+  async submit(body: unknown): Promise<JsonResponse> {
+    const hash = typeof body === "object" && body !== null ? (body as Record<string, unknown>).hash : undefined;
+    if (typeof hash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(hash)) throw new HttpError(400, "bad-request", `"hash" must be a 0x-prefixed 32-byte hex string.`);
+    const key = hash.toLowerCase();
+    let tx = this.pool.get(key);
+    if (!tx) {
+      tx = { hash: key, acceptedAt: BigInt(Math.floor(Date.now() / 1000)) };
+      this.pool.set(key, tx);
+      this.save();
+      this.log.info("tx-accepted", { tx: key, pool: this.pool.size });
+    }
+    const height = tx.height ?? (await this.fernet.rollup.pendingHeight());
+    return { status: 200, body: { ...this.receipt(tx, height), stage: ConfirmationStage.Submitted, stageName: "Submitted" } };
+  }
+
+  /** `GET /tx/:hash` → the tx's confirmation stage (2–7). */
+  async status(hash: string): Promise<JsonResponse> {
+    const tx = this.pool.get(hash.toLowerCase());
+    if (!tx) throw new HttpError(404, "unknown-tx", `This sequencer has no tx ${hash}.`);
+    const height = tx.height ?? (await this.fernet.rollup.pendingHeight());
+    const block = tx.height === undefined ? undefined : this.blocks.get(tx.height);
+    const stage = await txConfirmation(this.fernet.rollup, height, tx.hash, block?.txHashes, { receipt: this.receipt(tx, height) });
+    const shown = stage === ConfirmationStage.Unknown ? ConfirmationStage.Submitted : stage;
+    return { status: 200, body: { txHash: tx.hash, height: height.toString(), stage: shown, stageName: ConfirmationStage[shown] } };
+  }
+
+  /** One poll: release lost txs, propose when it can win, get a prover, reveal. */
+  async step(): Promise<void> {
+    const height = await this.fernet.rollup.pendingHeight();
+    const s = await this.fernet.rollup.getHeightState(height);
+    await this.releaseLost(height, s);
+    if (s.phase === Phase.Proposal && !this.blocks.has(height) && s.record.proposer !== this.address) await this.maybePropose(s);
+    const own = this.blocks.get(height);
+    if (!own || s.record.proposer !== this.address || s.record.blockHash !== blockHash(own.header)) return;
+    if (s.record.prover === ZeroAddress && (s.phase === Phase.Proposal || s.phase === Phase.Commitment)) await this.findProver(s, own);
+    if (s.record.prover !== ZeroAddress && !s.record.revealed && (s.phase === Phase.Commitment || s.phase === Phase.Reveal || s.phase === Phase.Proposal)) {
+      if (this.fault === "never-reveal") return this.once(`never-reveal:${height}`, () => this.log.warn("fault-never-reveal", { height }));
+      const r = await this.fernet.rollup.reveal(height, own.data);
+      this.log.info("revealed", { height, tx: r.hash, block: r.blockNumber });
+    }
+  }
+
+  private once(key: string, fn: () => void): void {
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    fn();
+  }
+
+  /** Txs of blocks of ours that can no longer win go back to the pool. */
+  private async releaseLost(pending: bigint, s: HeightState): Promise<void> {
+    for (const [height, own] of this.blocks) {
+      if (own.final) continue;
+      let lost = false;
+      if (height < pending) {
+        const record = await this.fernet.rollup.getBlock(height);
+        lost = record.finalization === Finalization.Backup || record.canonicalBlockHash !== blockHash(own.header);
+        if (!lost) {
+          own.final = true;
+          this.save();
+          continue;
+        }
+      } else if (height === pending) {
+        lost = s.record.proposer !== ZeroAddress && s.record.proposer !== this.address;
+        lost ||= s.phase === Phase.Backup;
+      }
+      if (!lost) continue;
+      for (const t of own.txHashes) {
+        const tx = this.pool.get(t);
+        if (tx) delete tx.height;
+      }
+      this.blocks.delete(height);
+      this.save();
+      this.log.info("block-lost", { height, txs: own.txHashes.length });
+    }
+  }
+
+  private async maybePropose(s: HeightState): Promise<void> {
+    let ranking;
+    try {
+      ranking = await rankSequencers(this.fernet.rollup, this.fernet.registry, s.height);
+    } catch (error) {
+      return this.once(`rank:${s.height}`, () => this.log.warn("rank-failed", { height: s.height, error: describeError(error) }));
+    }
+    const rank = ranking.findIndex((r) => r.sequencer === this.address);
+    if (rank < 0) return this.once(`ineligible:${s.height}`, () => this.log.info("not-eligible", { height: s.height }));
+    const mine = ranking[rank];
+    if (mine.score <= s.bestScore) return this.once(`beaten:${s.height}`, () => this.log.info("outranked", { height: s.height, rank: rank + 1, of: ranking.length }));
+    if (this.fault === "never-propose") return this.once(`never-propose:${s.height}`, () => this.log.warn("fault-never-propose", { height: s.height, rank: rank + 1 }));
+    const txHashes = [...this.pool.values()].filter((t) => t.height === undefined).slice(0, this.maxTxs).map((t) => t.hash);
+    const data = encodeBlockData(txHashes);
+    const parentArchive = await this.fernet.rollup.archive();
+    const header = buildHeader({ height: s.height, parentArchive, archive: keccak256(solidityPacked(["bytes32", "bytes32", "uint256"], [parentArchive, keccak256(data), s.height])), txHashes, data });
+    try {
+      const r = await this.fernet.rollup.propose(header);
+      this.blocks.set(s.height, { header, data, txHashes });
+      for (const t of txHashes) this.pool.get(t)!.height = s.height;
+      this.save();
+      this.log.info("proposed", { height: s.height, rank: rank + 1, of: ranking.length, txs: txHashes.length, blockHash: blockHash(header), tx: r.hash, block: r.blockNumber });
+    } catch (error) {
+      if (error instanceof ScoreBeatenError || error instanceof ContractRevertError) {
+        this.log.info("propose-lost", { height: s.height, error: describeError(error) });
+        this.blocks.set(s.height, { header, data, txHashes: [] }); // do not retry this height
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async findProver(s: HeightState, own: OwnBlock): Promise<void> {
+    const last = this.quoted.get(s.height);
+    // A prover that took the signed quote but has not committed well into the commitment phase is replaced.
+    const stale = last?.done === true && s.phase === Phase.Commitment && Date.now() - last.at > 3 * QUOTE_RETRY_MS;
+    if (stale) this.log.warn("prover-silent", { height: s.height });
+    if (!stale && (last?.done || (last && Date.now() - last.at < QUOTE_RETRY_MS))) return;
+    this.quoted.set(s.height, { at: Date.now(), done: false });
+    const hash = blockHash(own.header);
+    const answers = await Promise.all(
+      this.provers.map(async (url) => {
+        try {
+          const r = await fetch(`${url}/quote`, { method: "POST", headers: { "content-type": "application/json" }, body: toJson({ height: s.height, blockHash: hash, sequencer: this.address }), signal: AbortSignal.timeout(PROVER_TIMEOUT_MS) });
+          const body = (await r.json()) as Record<string, unknown>;
+          if (!r.ok) {
+            this.log.info("quote-refused", { height: s.height, prover: url, status: r.status, error: body.error, message: body.message });
+            return undefined;
+          }
+          return { url, quote: quoteFromJson(body) };
+        } catch (error) {
+          this.log.warn("quote-failed", { height: s.height, prover: url, error: describeError(error) });
+          return undefined;
+        }
+      }),
+    );
+    const quotes = answers.filter((a): a is { url: string; quote: Quote } => a !== undefined && isAddress(a.quote.prover));
+    const [config, latest] = await Promise.all([this.fernet.rollup.getConfig(), this.fernet.rollup.runner.provider!.getBlock("latest")]);
+    const now = BigInt(latest?.timestamp ?? 0);
+    const ordered: { url: string; quote: Quote }[] = [];
+    let rest = quotes;
+    for (let pick = pickQuote(rest, { height: s.height, blockHash: hash, minimumBond: config.minimumProverBond, now }); pick; pick = pickQuote(rest, { height: s.height, blockHash: hash, minimumBond: config.minimumProverBond, now })) {
+      ordered.push(pick);
+      rest = rest.filter((q) => q !== pick);
+    }
+    for (const { url, quote } of ordered) {
+      const signature = await this.fernet.rollup.signQuote(this.signer, quote);
+      try {
+        const r = await fetch(`${url}/commit`, { method: "POST", headers: { "content-type": "application/json" }, body: toJson({ quote: quoteToJson(quote), signature }), signal: AbortSignal.timeout(PROVER_TIMEOUT_MS) });
+        const body = (await r.json()) as Record<string, unknown>;
+        if (r.ok) {
+          this.quoted.set(s.height, { at: Date.now(), done: true });
+          this.log.info("quote-signed", { height: s.height, prover: getAddress(quote.prover), url, bond: quote.bond, proverRewardBps: quote.proverRewardBps, status: body.status });
+          return;
+        }
+        this.log.info("commit-refused", { height: s.height, prover: url, status: r.status, error: body.error, message: body.message });
+      } catch (error) {
+        this.log.warn("commit-failed", { height: s.height, prover: url, error: describeError(error) });
+      }
+    }
+    if (ordered.length === 0) this.log.warn("no-quote", { height: s.height, asked: this.provers.length });
+  }
+
+  private save(): void {
+    if (!this.stateFile) return;
+    const state = {
+      version: 1,
+      pool: [...this.pool.values()],
+      blocks: [...this.blocks.entries()].map(([height, b]) => ({ height, ...b })),
+    };
+    const tmp = `${this.stateFile}.tmp`;
+    writeFileSync(tmp, toJson(state));
+    renameSync(tmp, this.stateFile);
+  }
+
+  private load(): void {
+    if (!this.stateFile || !existsSync(this.stateFile)) return;
+    let state: { pool: Array<{ hash: string; acceptedAt: string; height?: string }>; blocks: Array<{ height: string; header: Record<string, string>; data: string; txHashes: string[] }> };
+    try {
+      state = JSON.parse(readFileSync(this.stateFile, "utf8"));
+    } catch (cause) {
+      throw new FernetError(`The state file ${this.stateFile} is not readable JSON.`, "Move it away to start with an empty pool (blocks proposed but not revealed are then lost).", { cause });
+    }
+    for (const t of state.pool ?? []) this.pool.set(t.hash, { hash: t.hash, acceptedAt: BigInt(t.acceptedAt), ...(t.height === undefined ? {} : { height: BigInt(t.height) }) });
+    for (const b of state.blocks ?? []) {
+      const h = b.header;
+      this.blocks.set(BigInt(b.height), {
+        header: { height: BigInt(h.height), parentArchive: h.parentArchive, archive: h.archive, txsRoot: h.txsRoot, txCount: BigInt(h.txCount), dataHash: h.dataHash, signal: h.signal },
+        data: b.data,
+        txHashes: b.txHashes,
+        final: (b as { final?: boolean }).final === true,
+      });
+    }
+    this.log.info("state-loaded", { file: this.stateFile, pool: this.pool.size, blocks: this.blocks.size });
+  }
+}
