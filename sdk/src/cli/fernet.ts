@@ -1,7 +1,7 @@
 /**
  * The `fernet` command: one entry point for the project's long-running services, one subcommand per
- * role (DESIGN §12). Only `farm-worker` exists so far; `sequencer`, `prover` and `watcher` join
- * {@link COMMANDS} later, each a {@link Command} in its own file.
+ * role (DESIGN §12): `sequencer`, `prover`, `watcher` (sdk/src/services/) and `farm-worker` (the
+ * Redis prover farm), each a {@link Command} in its own file, listed in {@link COMMANDS}.
  *
  * Conventions every subcommand follows: flags over environment variables (each documented in its
  * `--help`); JSON log lines on stdout (`{"time","level","msg",…}`); SIGINT or SIGTERM asks the command to
