@@ -315,8 +315,15 @@ export class ProverFarm {
     this.closed = true;
     const broker = this.broker;
     const pool = this.pool;
-    await broker?.close();
-    await pool?.close();
+    // Idle threads are unref'd: without this timer, a process awaiting close() could end before its
+    // threads' exit is reported, and the await would never return.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      await broker?.close();
+      await pool?.close();
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   /** Starts the pool and broker on first use. */

@@ -110,7 +110,9 @@ export async function deployWorld(options: WorldOptions = {}): Promise<World> {
   }
   // The scripts' deployment path; seqA and seqB register (and become Active) before the rollup.
   const { registry, verifier, rollup } = await deploySystem({
-    preset: LOCAL,
+    // A stake that outlasts the rollup's miss penalties: random sequences abandon many heights on purpose,
+    // and a winner ejected from the registry could no longer lead the heights the slasher is tested on.
+    preset: { ...LOCAL, registry: { ...LOCAL.registry, stake: 10_000n * TOKEN } },
     deployer,
     token: await token.getAddress(),
     genesisArchive: keccak256(toUtf8Bytes("genesis archive")),
