@@ -115,7 +115,10 @@ describe("fernet sequencer (services)", function () {
       return st.record.settled ? st : undefined;
     });
     expect(state.backupReason).to.equal(BackupReason.NoReveal);
-    expect(watcher.logs().filter((l) => l.msg === "acted" && l.action === "penaliseMissedReveal")).to.have.length(1);
+    // The chain shows the settlement as soon as it is mined; the watcher logs it after reading the receipt.
+    const penalised = () => watcher.logs().filter((l) => l.msg === "acted" && l.action === "penaliseMissedReveal");
+    await until("watcher logged", () => penalised().length > 0);
+    expect(penalised()).to.have.length(1);
     expect(seq.logs().some((l) => l.msg === "revealed" && l.height === "2")).to.equal(false);
   });
 
