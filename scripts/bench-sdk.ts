@@ -12,41 +12,18 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { JsonRpcProvider, MaxUint256, hexlify, randomBytes, getAddress } from "ethers";
 import { getPreset } from "../sdk/src/config";
 import { RegistryClient, RollupClient } from "../sdk/src/clients";
 import { rankBySeed, rankSequencers } from "../sdk/src/ranking";
+import { freePort, waitForRpc } from "./lib/net";
 
 const SIZES = (process.env.BENCH_SIZES ?? "1000,10000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROOT = join(__dirname, "..");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitForNode(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`hardhat node did not answer at ${url} within ${ms} ms`);
-}
 
 async function outer(): Promise<void> {
   const port = await freePort();
@@ -54,7 +31,7 @@ async function outer(): Promise<void> {
   const hardhat = require.resolve("hardhat/internal/cli/cli");
   const node = spawn(process.execPath, [hardhat, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   try {
-    await waitForNode(url, 60_000);
+    await waitForRpc(url, 60_000);
     const child = spawnSync(process.execPath, [hardhat, "run", "--network", "localhost", join(__dirname, "bench-sdk.ts")], {
       cwd: ROOT,
       stdio: "inherit",

@@ -21,20 +21,11 @@ const OUT = join(ROOT, "bench");
 interface Step {
   readonly name: string;
   readonly command: readonly string[];
-  /** Why the step is skipped, when it cannot run yet. */
-  readonly skip?: string;
 }
 
 const STEPS: readonly Step[] = [
   { name: "gas", command: ["npm", "run", "gas"] },
-  // HOOK (SDK ranking benchmark): a later change adds scripts/bench-sdk.ts, writing bench/sdk-ranking.md
-  // (and its charts); this step runs it as soon as the file exists. Give it an `npm run bench:sdk` script
-  // and replace the command here if it needs more than `hardhat run`.
-  {
-    name: "sdk-ranking",
-    command: ["npx", "hardhat", "run", "scripts/bench-sdk.ts"],
-    ...(existsSync(join(ROOT, "scripts", "bench-sdk.ts")) ? {} : { skip: "scripts/bench-sdk.ts does not exist yet" }),
-  },
+  { name: "sdk-ranking", command: ["npm", "run", "bench:sdk"] },
   { name: "farm", command: ["npm", "run", "bench:farm"] },
 ];
 
@@ -48,11 +39,6 @@ function main(): number {
   const timings: string[] = [];
   for (const step of STEPS) {
     if (only && !only.includes(step.name)) continue;
-    if (step.skip) {
-      console.log(`\n== bench ${step.name}: skipped (${step.skip})`);
-      timings.push(`| ${step.name} | skipped: ${step.skip} |`);
-      continue;
-    }
     console.log(`\n== bench ${step.name}: ${step.command.join(" ")}`);
     const started = Date.now();
     const [command, ...args] = step.command;

@@ -1,3 +1,4 @@
+import type { RegistryConfig, RollupConfig } from "./config";
 /** Typed enums and records returned by the SDK (never raw tuples). */
 
 /** Registry status of a sequencer (ISequencerRegistry.Status). */
@@ -134,38 +135,20 @@ export interface SequencerReceipt {
 }
 
 /** The rollup's on-chain configuration (`IFernetRollup.Config`). Durations in seconds, amounts in base units. */
-export interface RollupParameters {
+export interface RollupParameters extends RollupConfig {
   token: string;
   registry: string;
   verifier: string;
   /** Receives slashed funds; the zero address burns them. */
   treasury: string;
   genesisArchive: string;
+  /** The deployer's salt, mixed with the deployment block's RANDAO. */
   genesisSeed: string;
-  genesisDelay: bigint;
-  proposalDuration: bigint;
-  commitmentDuration: bigint;
-  revealDuration: bigint;
-  provingDuration: bigint;
-  lookahead: bigint;
-  minimumProverBond: bigint;
-  blockReward: bigint;
-  submitterRewardBps: bigint;
-  slashBountyBps: bigint;
-  missedRevealPenalty: bigint;
-  signalRoundSize: bigint;
-  signalQuorum: bigint;
 }
 
 /** The registry's parameters. */
-export interface RegistryParameters {
+export interface RegistryParameters extends RegistryConfig {
   token: string;
-  stake: bigint;
-  minimumStake: bigint;
-  entryDelay: bigint;
-  exitDelay: bigint;
-  slasherChangeDelay: bigint;
-  slasherChangeWindow: bigint;
 }
 
 /** A prover's escrow. */

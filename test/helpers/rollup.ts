@@ -219,3 +219,30 @@ export async function prevRandao(number: number): Promise<string> {
   const raw = (await ethers.provider.send("eth_getBlockByNumber", [ethers.toQuantity(number), false])) as { mixHash: string };
   return raw.mixHash;
 }
+
+/** Proposes for height 1 with the best key and, per `stage`, commits provers[0] at the proposal deadline and reveals. */
+export async function upTo(w: World, stage: "proposed" | "committed" | "revealed") {
+  await toRoundStart(w);
+  const [best] = await ranked(w, 1n);
+  const block = await makeBlock(w);
+  await w.rollup.connect(best).propose(block.header);
+  const d = await deadlines(w);
+  const prover = w.provers[0];
+  let quote;
+  if (stage !== "proposed") {
+    await time.increaseTo(d.proposal);
+    const q = await makeQuote(w, best, block.header, prover.address);
+    quote = q.quote;
+    await w.rollup.connect(prover).commitProver(q.quote, q.signature);
+  }
+  if (stage === "revealed") {
+    await w.rollup.connect(best).reveal(1n, block.data);
+  }
+  return { best, block, d, prover, quote: quote! };
+}
+
+/** A valid backup block for the pending height, proven by `submitter`. */
+export async function backupBlock(w: World, submitter: string, signal?: string) {
+  const block = await makeBlock(w, { signal });
+  return { ...block, proof: await proofFor(w, block.header, submitter) };
+}

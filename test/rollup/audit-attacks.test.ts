@@ -28,35 +28,15 @@ import {
   proofFor,
   ranked,
   toRoundStart,
-  type World,
+  backupBlock,
+  upTo,
 } from "../helpers/rollup";
 
 async function world() {
   return deployWorld();
 }
 
-/** Proposes for height 1 with the best key, optionally commits provers[0] and reveals. */
-async function upTo(w: World, stage: "proposed" | "committed" | "revealed") {
-  await toRoundStart(w);
-  const [best] = await ranked(w, 1n);
-  const block = await makeBlock(w);
-  await w.rollup.connect(best).propose(block.header);
-  const d = await deadlines(w);
-  const prover = w.provers[0];
-  if (stage !== "proposed") {
-    await time.increaseTo(d.proposal);
-    const q = await makeQuote(w, best, block.header, prover.address);
-    await w.rollup.connect(prover).commitProver(q.quote, q.signature);
-  }
-  if (stage === "revealed") await w.rollup.connect(best).reveal(1n, block.data);
-  return { best, block, d, prover };
-}
 
-/** A backup block for the pending height proven by `submitter`. */
-async function backupBlock(w: World, submitter: string) {
-  const block = await makeBlock(w);
-  return { ...block, proof: await proofFor(w, block.header, submitter) };
-}
 
 describe("Attacks found by the outside reviews (rollup and registry)", () => {
   describe("seeds", () => {

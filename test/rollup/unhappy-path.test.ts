@@ -16,6 +16,8 @@ import {
   proofFor,
   ranked,
   toRoundStart,
+  backupBlock,
+  upTo,
   type World,
 } from "../helpers/rollup";
 
@@ -31,25 +33,6 @@ async function state(w: World, height = 1n): Promise<[number, number]> {
 }
 
 /** Round 1 with a proposal and a commitment; optionally revealed. */
-async function upTo(w: World, stage: "proposed" | "committed" | "revealed") {
-  await toRoundStart(w);
-  const [best] = await ranked(w, 1n);
-  const block = await makeBlock(w);
-  await w.rollup.connect(best).propose(block.header);
-  const d = await deadlines(w);
-  const prover = w.provers[0];
-  let quote;
-  if (stage !== "proposed") {
-    await time.increaseTo(d.proposal);
-    const q = await makeQuote(w, best, block.header, prover.address);
-    quote = q.quote;
-    await w.rollup.connect(prover).commitProver(q.quote, q.signature);
-  }
-  if (stage === "revealed") {
-    await w.rollup.connect(best).reveal(1n, block.data);
-  }
-  return { best, block, d, prover, quote: quote! };
-}
 
 async function missedProof() {
   const w = await world();
@@ -65,11 +48,6 @@ async function missedReveal() {
   return { w, ...r };
 }
 
-/** A valid backup block for the pending height, proven by `submitter`. */
-async function backupBlock(w: World, submitter: string, signal?: string) {
-  const block = await makeBlock(w, { signal });
-  return { ...block, proof: await proofFor(w, block.header, submitter) };
-}
 
 describe("FernetRollup when things go wrong", () => {
   describe("backup triggers (exact boundaries)", () => {

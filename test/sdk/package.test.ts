@@ -8,9 +8,9 @@
 import { expect } from "chai";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, waitForRpc } from "../../scripts/lib/net";
 
 const ROOT = join(__dirname, "..", "..");
 const SDK = join(ROOT, "sdk");
@@ -28,29 +28,7 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return r;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitFor(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
-      if (r.ok) return;
-    } catch {
-      if (Date.now() > until) throw new Error(`no node at ${url}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const TSCONFIG = (module: string) => ({
   compilerOptions: { target: "es2022", module, moduleResolution: module === "commonjs" ? "node10" : module, strict: true, outDir: "out", types: ["node"], esModuleInterop: true },
@@ -95,7 +73,7 @@ describe("SDK package", function () {
     const url = `http://127.0.0.1:${port}`;
     const node = spawn(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: "ignore" });
     try {
-      await waitFor(url, 90_000);
+      await waitForRpc(url, 90_000);
       run(process.execPath, [HARDHAT, "run", "--network", "localhost", join(ROOT, "scripts", "deploy.ts")], ROOT, { LOCALHOST_RPC_URL: url });
       const deployment = join(dir, "localhost.json");
       copyFileSync(join(ROOT, "deployments", "localhost.json"), deployment);

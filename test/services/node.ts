@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ethers as hhEthers } from "hardhat";
@@ -17,6 +16,8 @@ import { buildHeader, mockProof, publicInputsHash, type Header } from "../../sdk
 import { encodeBlockData } from "../../sdk/src/blockdata";
 import { FernetToken__factory } from "../../typechain-types";
 import type { Command, CommandIo } from "../../sdk/src/cli/command";
+import { freePort } from "../../scripts/lib/net";
+export { freePort };
 
 export const ROOT = join(__dirname, "..", "..");
 const HARDHAT = join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
@@ -31,16 +32,6 @@ export function account(i: number): HDNodeWallet {
 }
 
 /** Resolves with a loopback TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `check` every `everyMs` until it returns a value other than undefined/false, or fails after `ms`. */
 export async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms = 30_000, everyMs = 100): Promise<T> {

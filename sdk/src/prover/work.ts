@@ -173,13 +173,7 @@ export function jobDigest(
   childOutputs: readonly string[],
   workPerJob: number,
 ): string {
-  const domain = DIGEST_DOMAIN[kind];
-  if (domain === undefined) {
-    throw new InvalidProveInputError("kind", kind, `Use one of: ${JOB_KINDS.join(", ")}.`);
-  }
-  if (!Number.isSafeInteger(workPerJob) || workPerJob < 0) {
-    throw new InvalidProveInputError("workPerJob", workPerJob, "Use a whole number of hashing iterations, 0 or more.");
-  }
+  const domain = checkedDomain(kind, workPerJob);
   const seed = createHash("sha256")
     .update(domain)
     .update(encodeParts(inputs, "inputs"))
@@ -216,13 +210,7 @@ export function taskDigest(
   childOutputs: readonly string[],
   workPerJob: number,
 ): string {
-  const domain = DIGEST_DOMAIN[kind];
-  if (domain === undefined) {
-    throw new InvalidProveInputError("kind", kind, `Use one of: ${JOB_KINDS.join(", ")}.`);
-  }
-  if (!Number.isSafeInteger(workPerJob) || workPerJob < 0) {
-    throw new InvalidProveInputError("workPerJob", workPerJob, "Use a whole number of hashing iterations, 0 or more.");
-  }
+  const domain = checkedDomain(kind, workPerJob);
   const work = Buffer.alloc(8);
   work.writeBigUInt64BE(BigInt(workPerJob));
   const digest = createHash("sha256")
@@ -233,6 +221,18 @@ export function taskDigest(
     .update(work)
     .digest("hex");
   return `0x${digest}`;
+}
+
+/** The digest domain of `kind`, after checking the kind and the work count. */
+function checkedDomain(kind: JobKind, workPerJob: number): Buffer {
+  const domain = DIGEST_DOMAIN[kind];
+  if (domain === undefined) {
+    throw new InvalidProveInputError("kind", kind, `Use one of: ${JOB_KINDS.join(", ")}.`);
+  }
+  if (!Number.isSafeInteger(workPerJob) || workPerJob < 0) {
+    throw new InvalidProveInputError("workPerJob", workPerJob, "Use a whole number of hashing iterations, 0 or more.");
+  }
+  return domain;
 }
 
 /** `u8(count) ‖ values` with every value checked to be 32 bytes. */
