@@ -11,7 +11,9 @@ import { hexlify, randomBytes, Wallet } from "ethers";
 import { proverCommand } from "../../sdk/src/cli/prover";
 import { sequencerCommand } from "../../sdk/src/cli/sequencer";
 import { watcherCommand } from "../../sdk/src/cli/watcher";
-import { pickQuote } from "../../sdk/src/services/sequencer";
+import { pickQuote, signalPayload } from "../../sdk/src/services/sequencer";
+import { FernetError } from "../../sdk/src/errors";
+import { UsageError } from "../../sdk/src/cli/command";
 import { BackupReason, ConfirmationStage, Phase } from "../../sdk/src/types";
 import { deployOnNode, jsonLines, runInProcess, spawnFernet, startNode, stopProcess, timeTo, until, type Node, type Run, type World } from "./node";
 
@@ -52,6 +54,23 @@ describe("fernet sequencer (services)", function () {
     ];
     expect(pickQuote(quotes, want)?.url).to.equal("b");
     expect(pickQuote(quotes.slice(3), want)).to.equal(undefined);
+  });
+
+  it("turns an upgrade payload into the header's bytes32 signal and refuses anything else", () => {
+    const payload = "0x00000000000000000000000000000000000000Aa";
+    expect(signalPayload(payload)).to.equal(`0x${"0".repeat(62)}aa`);
+    expect(signalPayload(`0x${"Ab".repeat(32)}`)).to.equal(`0x${"ab".repeat(32)}`);
+    expect(signalPayload(undefined)).to.equal(`0x${"0".repeat(64)}`);
+    expect(signalPayload("")).to.equal(`0x${"0".repeat(64)}`);
+    expect(() => signalPayload("0x1234")).to.throw(FernetError, /neither an address nor a bytes32/);
+  });
+
+  it("refuses a malformed --signal as a usage error (exit 2) before connecting", async () => {
+    const r = runInProcess(sequencerCommand, ["--rpc", node.url, "--deployment", w.deploymentFile, "--port", "0", "--signal", "payload-v2"], { FERNET_KEY: w.sequencers[0].privateKey });
+    const failure = await r.done.then(() => undefined, (e: unknown) => e);
+    expect(failure).to.be.instanceOf(UsageError);
+    expect((failure as UsageError).shortMessage).to.match(/--signal: "payload-v2" is neither an address nor a bytes32/);
+    expect(r.lines).to.deep.equal([]);
   });
 
   it("accepts txs, proposes when it can win, gets a prover by quote, reveals; the tx reaches stage 6 over HTTP", async () => {

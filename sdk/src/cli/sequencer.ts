@@ -17,7 +17,7 @@
  */
 import { follow } from "../services/follower";
 import { startJsonServer } from "../services/http";
-import { SequencerService } from "../services/sequencer";
+import { SequencerService, signalPayload } from "../services/sequencer";
 import { runService } from "../services/service";
 import { COMMON_USAGE, parseSettings } from "../services/settings";
 import type { Command, CommandIo } from "./command";
@@ -38,6 +38,7 @@ ${COMMON_USAGE}
   --provers <urls>          comma-separated prover base URLs (config file: "provers": [...]) [FERNET_PROVERS]
   --max-txs <n>             txs per block, at most (default 64)
   --state-file <file>       keep the pool and unrevealed blocks here across restarts
+  --signal <payload>        upgrade payload (address or bytes32) put in every proposed header [FERNET_SIGNAL]
   --fault <kind>            fault injection: never-propose | never-reveal
   -h, --help                this text
 
@@ -68,12 +69,20 @@ async function runSequencer(argv: readonly string[], { io, signal }: { readonly 
     "max-txs": { type: "string" },
     "state-file": { type: "string" },
     fault: { type: "string" },
+    signal: { type: "string", env: "FERNET_SIGNAL" },
   });
   const host = settings.string("host") ?? "127.0.0.1";
   const port = settings.int("port", DEFAULT_PORT, 0, 65_535);
   const maxTxs = settings.int("max-txs", 64, 0, 1_024);
   const fault = settings.choice("fault", ["none", "never-propose", "never-reveal"] as const, "none");
   const stateFile = settings.string("state-file");
+  const signalSetting = settings.string("signal");
+  let upgrade: string;
+  try {
+    upgrade = signalPayload(signalSetting);
+  } catch {
+    throw settings.usage(`--signal: ${JSON.stringify(signalSetting)} is neither an address nor a bytes32.`);
+  }
   const fromConfig = settings.config.provers;
   const provers = Array.isArray(fromConfig) && settings.string("provers") === undefined ? fromConfig : (settings.string("provers") ?? "").split(",");
   const urls = provers.map((p) => String(p).trim().replace(/\/+$/, "")).filter((p) => p !== "");
@@ -82,9 +91,9 @@ async function runSequencer(argv: readonly string[], { io, signal }: { readonly 
   }
   return runService({ name: NAME, settings, io, signal }, async ({ chain, log, intervalMs }) => {
     if (urls.length === 0) log.warn("no-provers", { note: "no --provers: proposals will end in backup (NoCommitment)" });
-    const service = new SequencerService({ fernet: chain.fernet, address: chain.address, signer: chain.wallet, provers: urls, log, maxTxs, fault, stateFile });
+    const service = new SequencerService({ fernet: chain.fernet, address: chain.address, signer: chain.wallet, provers: urls, log, maxTxs, fault, signal: upgrade, stateFile });
     const server = await startJsonServer({ host, port, routes: service.routes(), log });
-    log.info("listening", { url: server.url, provers: urls, fault });
+    log.info("listening", { url: server.url, provers: urls, fault, signal: upgrade });
     try {
       await follow({ signal, intervalMs, log, tick: () => service.step(), onSynced: () => log.info("synced") });
     } finally {

@@ -18,7 +18,7 @@
  * ```
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { getAddress, isAddress, keccak256, solidityPacked, ZeroAddress, type Signer } from "ethers";
+import { getAddress, isAddress, keccak256, solidityPacked, ZeroAddress, ZeroHash, zeroPadValue, type Signer } from "ethers";
 import { encodeBlockData } from "../blockdata";
 import { ScoreBeatenError, type Fernet } from "../clients";
 import { txConfirmation } from "../confirmations";
@@ -77,6 +77,22 @@ export function pickQuote(
   })[0];
 }
 
+/**
+ * An upgrade payload as the header's bytes32 `signal`: an address is left-padded, a bytes32 kept,
+ * undefined or empty is zero (no signal).
+ *
+ * @example
+ * ```ts
+ * signalPayload("0x00000000000000000000000000000000000000aa"); // "0x000…00aa" (32 bytes)
+ * ```
+ */
+export function signalPayload(value: string | undefined): string {
+  if (value === undefined || value === "") return ZeroHash;
+  if (/^0x[0-9a-fA-F]{40}$/.test(value)) return zeroPadValue(getAddress(value.toLowerCase()), 32);
+  if (/^0x[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
+  throw new FernetError(`The upgrade signal ${JSON.stringify(value)} is neither an address nor a bytes32.`, "Give the payload's address (0x + 40 hex digits) or a 32-byte hex value (0x + 64).");
+}
+
 /** See the module header. */
 export class SequencerService {
   private readonly fernet: Fernet;
@@ -85,7 +101,10 @@ export class SequencerService {
   private readonly provers: readonly string[];
   private readonly log: Logger;
   private readonly maxTxs: number;
-  private readonly fault: SequencerFault;
+  /** The injected fault; the demo switches it between heights. */
+  fault: SequencerFault;
+  /** The upgrade payload put in every header's `signal` (zero: none); may be changed between heights. */
+  signal: string;
   private readonly stateFile?: string;
   private readonly pool = new Map<string, PoolTx>();
   private readonly blocks = new Map<bigint, OwnBlock>();
@@ -100,6 +119,8 @@ export class SequencerService {
     log: Logger;
     maxTxs?: number;
     fault?: SequencerFault;
+    /** Upgrade payload to signal (bytes32 or an address); default none. */
+    signal?: string;
     stateFile?: string;
   }) {
     this.fernet = options.fernet;
@@ -109,6 +130,7 @@ export class SequencerService {
     this.log = options.log;
     this.maxTxs = options.maxTxs ?? 64;
     this.fault = options.fault ?? "none";
+    this.signal = signalPayload(options.signal);
     this.stateFile = options.stateFile;
     this.load();
   }
@@ -218,7 +240,7 @@ export class SequencerService {
     const txHashes = [...this.pool.values()].filter((t) => t.height === undefined).slice(0, this.maxTxs).map((t) => t.hash);
     const data = encodeBlockData(txHashes);
     const parentArchive = await this.fernet.rollup.archive();
-    const header = buildHeader({ height: s.height, parentArchive, archive: keccak256(solidityPacked(["bytes32", "bytes32", "uint256"], [parentArchive, keccak256(data), s.height])), txHashes, data });
+    const header = buildHeader({ height: s.height, parentArchive, archive: keccak256(solidityPacked(["bytes32", "bytes32", "uint256"], [parentArchive, keccak256(data), s.height])), txHashes, data, signal: this.signal });
     try {
       const r = await this.fernet.rollup.propose(header);
       this.blocks.set(s.height, { header, data, txHashes });
