@@ -130,6 +130,8 @@ export class ProverService {
   /** Heights this service is done with (submitted, gave up, or backup attempted). */
   private readonly done = new Set<string>();
   private escrowWarned = false;
+  /** Fault injection (prove, never submit); starts as the policy says, the demo switches it between heights. */
+  withholdProof: boolean;
 
   constructor(options: { fernet: Fernet; chainId: bigint; address: string; farm: BlockProver; policy: ProverPolicy; log: Logger }) {
     this.fernet = options.fernet;
@@ -138,6 +140,7 @@ export class ProverService {
     this.farm = options.farm;
     this.policy = options.policy;
     this.log = options.log;
+    this.withholdProof = options.policy.withholdProof;
   }
 
   /** The HTTP routes: `POST /quote`, `POST /commit`, `GET /health`. */
@@ -312,7 +315,7 @@ export class ProverService {
       this.log.error("proof-too-late", { height: s.height, now, provingDeadline: s.provingDeadline, safetyMarginSeconds: this.policy.safetyMarginSeconds });
       return;
     }
-    if (this.policy.withholdProof) {
+    if (this.withholdProof) {
       this.done.add(key);
       this.log.warn("fault-withhold-proof", { height: s.height });
       return;

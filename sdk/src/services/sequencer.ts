@@ -19,7 +19,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { getAddress, isAddress, keccak256, solidityPacked, ZeroAddress, ZeroHash, zeroPadValue, type Signer } from "ethers";
-import { encodeBlockData } from "../blockdata";
+import { decodeBlockData, encodeBlockData } from "../blockdata";
 import { ScoreBeatenError, type Fernet } from "../clients";
 import { txConfirmation } from "../confirmations";
 import { ContractRevertError } from "../contract-errors";
@@ -110,6 +110,12 @@ export class SequencerService {
   private readonly blocks = new Map<bigint, OwnBlock>();
   private readonly quoted = new Map<bigint, { at: number; done: boolean }>();
   private readonly said = new Set<string>();
+  /** Tx hashes of other sequencers' revealed blocks, by height, until the height ends. */
+  private readonly revealedByOthers = new Map<bigint, string[]>();
+  /** Canonical blocks of others that included txs of this pool (kept to answer GET /tx/:hash). */
+  private readonly includedElsewhere = new Map<bigint, string[]>();
+  /** The last L1 block scanned for `BlockRevealed`. */
+  private scannedBlock = -1;
 
   constructor(options: {
     fernet: Fernet;
@@ -169,8 +175,8 @@ export class SequencerService {
     const tx = this.pool.get(hash.toLowerCase());
     if (!tx) throw new HttpError(404, "unknown-tx", `This sequencer has no tx ${hash}.`);
     const height = tx.height ?? (await this.fernet.rollup.pendingHeight());
-    const block = tx.height === undefined ? undefined : this.blocks.get(tx.height);
-    const stage = await txConfirmation(this.fernet.rollup, height, tx.hash, block?.txHashes, { receipt: this.receipt(tx, height) });
+    const block = tx.height === undefined ? undefined : (this.blocks.get(tx.height)?.txHashes ?? this.includedElsewhere.get(tx.height));
+    const stage = await txConfirmation(this.fernet.rollup, height, tx.hash, block, { receipt: this.receipt(tx, height) });
     const shown = stage === ConfirmationStage.Unknown ? ConfirmationStage.Submitted : stage;
     return { status: 200, body: { txHash: tx.hash, height: height.toString(), stage: shown, stageName: ConfirmationStage[shown] } };
   }
@@ -180,6 +186,7 @@ export class SequencerService {
     const height = await this.fernet.rollup.pendingHeight();
     const s = await this.fernet.rollup.getHeightState(height);
     await this.releaseLost(height, s);
+    await this.dropIncludedElsewhere(height);
     if (s.phase === Phase.Proposal && !this.blocks.has(height) && s.record.proposer !== this.address) await this.maybePropose(s);
     const own = this.blocks.get(height);
     if (!own || s.record.proposer !== this.address || s.record.blockHash !== blockHash(own.header)) return;
@@ -222,6 +229,40 @@ export class SequencerService {
       this.blocks.delete(height);
       this.save();
       this.log.info("block-lost", { height, txs: own.txHashes.length });
+    }
+  }
+
+  /**
+   * Txs of this pool that another sequencer's block included, once that block is canonical (its
+   * height proven), leave the pool for good: they are never proposed again. Found from the
+   * `BlockRevealed` data, scanned once per L1 block.
+   */
+  private async dropIncludedElsewhere(pending: bigint): Promise<void> {
+    const c = this.fernet.rollup.contract;
+    const latest = await this.fernet.rollup.runner.provider!.getBlockNumber();
+    const from = this.scannedBlock < 0 ? (this.fernet.deployment.deployBlock ?? 0) : this.scannedBlock + 1;
+    if (from <= latest) {
+      for (const ev of await c.queryFilter(c.filters.BlockRevealed(), from, latest)) {
+        const height = ev.args.height;
+        const own = this.blocks.get(height);
+        if (own && keccak256(own.data) === ev.args.dataHash) continue;
+        this.revealedByOthers.set(height, decodeBlockData(ev.args.data).txHashes.map((t) => t.toLowerCase()));
+      }
+      this.scannedBlock = latest;
+    }
+    for (const [height, txHashes] of this.revealedByOthers) {
+      if (height >= pending) continue;
+      this.revealedByOthers.delete(height);
+      if ((await this.fernet.rollup.getBlock(height)).finalization !== Finalization.Proven) continue;
+      // After a restart the pool already says so (read back from the state file): only the block is restored.
+      const mine = txHashes.filter((t) => this.pool.has(t) && (this.pool.get(t)!.height === undefined || this.pool.get(t)!.height === height));
+      if (mine.length === 0) continue;
+      this.includedElsewhere.set(height, txHashes);
+      const fresh = mine.filter((t) => this.pool.get(t)!.height === undefined);
+      if (fresh.length === 0) continue;
+      for (const t of fresh) this.pool.get(t)!.height = height;
+      this.save();
+      this.log.info("included-elsewhere", { height, txs: fresh.length });
     }
   }
 
