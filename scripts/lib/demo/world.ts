@@ -30,6 +30,8 @@ const TOKEN = 10n ** 18n;
 export const TICK_SECONDS = 4;
 /** A height that has not ended after this many ticks is a failure of the demo, not a hang. */
 const MAX_TICKS_PER_HEIGHT = 120;
+/** A progress line this often while the driver waits for the farm. */
+const PROGRESS_MS = 2_000;
 
 /** Options of the demo (validated by `scripts/demo.ts`). */
 export interface DemoOptions {
@@ -246,8 +248,15 @@ export class DemoWorld {
         this.timeline.logger(name).warn("tick-failed", { error: describeError(error) });
       }
     }
-    // Proofs started in this tick finish before L1 time moves on.
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    // Proofs started in this tick finish before L1 time moves on; a long wait shows progress.
+    const started = Date.now();
+    while (this.inflight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<"tick">((r) => (timer = setTimeout(() => r("tick"), PROGRESS_MS)));
+      const done = await Promise.race([Promise.allSettled([...this.inflight]).then(() => "done" as const), tick]);
+      clearTimeout(timer);
+      if (done === "tick") this.timeline.say(`             … the prover farm is still proving (${this.inflight.size} proof(s), ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    }
   }
 
   /** The user sends `count` fresh txs to every sequencer's mempool; returns the first one's hash. */
