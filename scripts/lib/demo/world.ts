@@ -149,7 +149,8 @@ export class DemoWorld {
     const reader = await connect(deployment, ethers.provider);
 
     const names = new Map<string, string>();
-    const world = new DemoWorld(options, timeline, reader, deploymentFile, [], [], undefined as unknown as Named<Watcher>, { deployer, user, extra });
+    const watcher = { name: "watcher", address: watcherSigner.address, service: new Watcher((await connect(deployment, watcherSigner, { checkCode: false })).rollup, timeline.logger("watcher")) };
+    const world = new DemoWorld(options, timeline, reader, deploymentFile, [], [], watcher, { deployer, user, extra });
     const as = (s: Signer) => connect(deployment, s, { checkCode: false });
 
     // Provers: prover-1 quotes the minimum bond and fills backup heights; prover-2 offers a higher
@@ -185,7 +186,6 @@ export class DemoWorld {
     }
     names.set(watcherSigner.address, "watcher");
     names.set(user.address, "user");
-    (world as { watcher: Named<Watcher> }).watcher = { name: "watcher", address: watcherSigner.address, service: new Watcher((await as(watcherSigner)).rollup, timeline.logger("watcher")) };
     for (const [k, v] of names) world.names.set(k, v);
     timeline.say(`services: ${world.sequencers.map((s) => `${s.name} ${s.url}`).join(", ")}`);
     timeline.say(`          ${world.provers.map((p) => `${p.name} ${p.url}`).join(", ")}, watcher; prover farms of ${options.workers} thread(s), ${options.workPerJob} hash iterations per job`);
