@@ -156,4 +156,38 @@ describe("fernet sequencer (services)", function () {
       await stopProcess(p.child, 2_000, "SIGKILL");
     }
   });
+
+  it("restarted between its proposal and its reveal, reveals its block from the state file once and never proposes again", async () => {
+    expect(await w.fernet.rollup.pendingHeight()).to.equal(3n);
+    const prover = start(proverCommand, w.provers[0], ["--port", "0", "--workers", "1"]);
+    const proverUrl = await listening(prover);
+    const [leader] = await (await import("../../sdk/src/ranking")).rankSequencers(w.fernet.rollup, w.fernet.registry, 3n);
+    const key = w.sequencers.find((s) => s.address === leader.sequencer)!;
+    const stateFile = join(w.dir, "restart-state.json");
+    const args = ["--port", "0", "--provers", proverUrl, "--state-file", stateFile];
+    const first = start(sequencerCommand, key, args);
+    await listening(first);
+    const s = await w.fernet.rollup.getHeightState(3n);
+    await timeTo(node.provider, s.roundStart);
+    await until("quote signed", () => first.logs().some((l) => l.msg === "quote-signed" && l.height === "3"));
+    expect(await first.stop()).to.equal(0);
+    expect(first.logs().some((l) => l.msg === "revealed")).to.equal(false);
+    await timeTo(node.provider, s.proposalDeadline);
+    await until("commitment", async () => (await w.fernet.rollup.getHeightState(3n)).record.prover === w.provers[0].address);
+
+    const second = start(sequencerCommand, key, args);
+    await until("revealed after the restart", () => second.logs().some((l) => l.msg === "revealed" && l.height === "3"));
+    expect(second.logs().find((l) => l.msg === "state-loaded")).to.include({ blocks: 1 });
+    await timeTo(node.provider, s.commitmentDeadline);
+    await until("finalized", async () => (await w.fernet.rollup.tip()) === 3n, 60_000);
+    expect(await second.stop()).to.equal(0);
+    expect(await prover.stop()).to.equal(0);
+    const c = w.fernet.rollup.contract;
+    const proposals = await c.queryFilter(c.filters.BlockProposed(3n, key.address));
+    const reveals = await c.queryFilter(c.filters.BlockRevealed(3n));
+    expect(proposals).to.have.length(1);
+    expect(reveals).to.have.length(1);
+    expect(second.logs().some((l) => l.msg === "proposed")).to.equal(false);
+    expect((await w.fernet.rollup.getBlock(3n)).canonicalBlockHash).to.equal(proposals[0].args.blockHash);
+  });
 });
