@@ -12,6 +12,7 @@ import { l2TxHash } from "../../sdk/src/astria";
 import { decodeBlockData } from "../../sdk/src/blockdata";
 import { astriaCommand } from "../../sdk/src/cli/astria";
 import { main } from "../../sdk/src/cli/fernet";
+import { sequencerCommand } from "../../sdk/src/cli/sequencer";
 import { LOCAL } from "../../sdk/src/config";
 import { blockHash, mockProof, publicInputsHash, type Header } from "../../sdk/src/hashing";
 import { rankSequencers } from "../../sdk/src/ranking";
@@ -44,7 +45,7 @@ import {
 } from "./node";
 
 /** The offences' numbers (IAstriaSlasher.Offence). */
-const OFFENCE = { DoubleBinding: 0n, TxMismatch: 3n } as const;
+const OFFENCE = { DoubleBinding: 0n, TxMismatch: 3n, MissingBinding: 4n } as const;
 
 describe("Astria services: fernet astria, the sequencer's Astria option, the Astria watcher", function () {
   this.timeout(180_000);
@@ -275,6 +276,43 @@ describe("Astria services: fernet astria, the sequencer's Astria option, the Ast
     expect((await slasher().bondOf(key.address)).amount).to.equal(before - LOCAL.astria.penalty);
     await Promise.all([one.step(), two.step()]);
     expect(await slashedEvents(5n)).to.have.length(1);
+  });
+
+  it("a bonded leader that posts no binding (no --astria) is proven to have missed it once the height is final", async () => {
+    const [best] = await rankSequencers(w.fernet.rollup, w.fernet.registry, 6n);
+    const key = w.sequencers.find((s) => s.address === best.sequencer)!;
+    expect(await slasher().isInForce(key.address, 6n)).to.equal(true);
+    const seq = new SequencerService({ fernet: w.as(key), address: key.address, signer: key, provers: [], log: log("seq-6") });
+    const watcher = newWatcher("missing");
+    await playHeight(6n, seq, key, { prove: false });
+    await watcher.step();
+    expect(watcher.actions.filter((a) => a.action !== "submitHeader")).to.deep.equal([]); // the window is open
+    await prove(6n);
+    await watcher.step();
+    expect(watcher.actions.filter((a) => a.action !== "submitHeader").map((a) => [a.action, a.height])).to.deep.equal([["proveMissingBinding", 6n]]);
+    expect((await slashedEvents(6n)).map((e) => e.args.offence)).to.deep.equal([OFFENCE.MissingBinding]);
+  });
+
+  it("fernet sequencer --astria <url> --astria-bond <units>: connects to the endpoint and bonds at start-up once", async () => {
+    const key = w.provers[1]; // has tokens, no bond yet (bonding needs no registration)
+    const args = ["--rpc", node.url, "--deployment", w.deploymentFile, "--interval-ms", "100", "--port", "0", "--astria", server.url, "--astria-bond", String(LOCAL.astria.minimumBond)];
+    const first = runInProcess(sequencerCommand, args, { FERNET_KEY: key.privateKey });
+    try {
+      const bonded = await until("bonded", () => first.logs().find((l) => l.msg === "astria-bonded"));
+      expect(bonded.amount).to.equal(LOCAL.astria.minimumBond.toString());
+      expect(first.logs().find((l) => l.msg === "astria-connected")).to.include({ url: server.url, localStandIn: true });
+    } finally {
+      expect(await first.stop()).to.equal(0);
+    }
+    expect((await slasher().bondOf(key.address)).amount).to.equal(LOCAL.astria.minimumBond);
+    const again = runInProcess(sequencerCommand, args, { FERNET_KEY: key.privateKey });
+    try {
+      const seen = await until("bond seen", () => again.logs().find((l) => l.msg === "astria-bond"));
+      expect(seen.bonded).to.equal(false);
+    } finally {
+      expect(await again.stop()).to.equal(0);
+    }
+    expect((await slasher().bondOf(key.address)).amount).to.equal(LOCAL.astria.minimumBond);
   });
 
   it("a bad --astria URL is a usage error (exit 2); an unreachable one a runtime failure (exit 1) naming it", async () => {
