@@ -21,6 +21,7 @@ import {
   AstriaRequestError,
   LocalAstria,
   PreconfirmationInvalidError,
+  l1Clock,
   localValidatorWallets,
   verifyPreconfirmation,
 } from "../../sdk/src/services/astria-local";
@@ -162,12 +163,13 @@ describe("Astria services: fernet astria, the sequencer's Astria option, the Ast
       rollupId: ASTRIA_ROLLUP_ID,
       wallets: localValidatorWallets(4),
       domain: await slasher().domain(),
-      clock: () => now(node.provider),
+      clock: l1Clock(node.provider),
       log: log("astria"),
     });
     server = await astria.serve({ host: "127.0.0.1", port: 0 });
     http = new AstriaHttpClient(server.url);
     astria.submitTx(ASTRIA_ROLLUP_ID, hexlify(toUtf8Bytes("early tx")));
+    const l1Before = await now(node.provider);
     await astria.produceBlock();
     await astria.produceBlock();
     const watcher = newWatcher("relay");
@@ -176,6 +178,9 @@ describe("Astria services: fernet astria, the sequencer's Astria option, the Ast
     const final = await lightClient().getHeader(1n);
     expect(final.rollupTransactionsRoot).to.equal(astria.block(1n)!.block.header.rollupTransactionsRoot);
     expect(astria.block(1n)!.block.rollups.map((r) => r.rollupId)).to.have.length(2);
+    // Block times follow the L1 node's clock (its next block's time), never going back.
+    expect(astria.block(1n)!.block.header.time >= l1Before).to.equal(true);
+    expect(astria.block(2n)!.block.header.time >= astria.block(1n)!.block.header.time).to.equal(true);
     // Over HTTP the same blocks, rebuilt and checked against their headers.
     const [b1] = await http.blocks(1n, 2n);
     expect(b1.block.header).to.deep.equal(astria.block(1n)!.block.header);

@@ -5,7 +5,7 @@
  * deployment's `AstriaLightClient` was deployed with (`localValidatorWallets(--validators,
  * --validator-seed)`; it refuses to start when they are not the light client's current set), and serves
  * blocks, bindings and preconfirmations over HTTP (schema: docs/services.md, "Astria"). Block times are
- * the L1's latest block time. It needs no key: it sends no transactions (the watcher relays headers).
+ * the L1's (`l1Clock`: the node's next block time). It needs no key: it sends no transactions (the watcher relays headers).
  *
  * Its chain lives in memory: it refuses to start when the light client already holds headers of an
  * earlier run (they could not be produced again).
@@ -22,7 +22,7 @@ import { JsonRpcProvider, Network } from "ethers";
 import { validatorSet, validatorSetHash } from "../astria";
 import { connect } from "../clients";
 import { FernetError } from "../errors";
-import { LocalAstria, LOCAL_VALIDATOR_SEED, LOCAL_VOTING_POWER, localValidatorWallets } from "../services/astria-local";
+import { l1Clock, LocalAstria, LOCAL_VALIDATOR_SEED, LOCAL_VOTING_POWER, localValidatorWallets } from "../services/astria-local";
 import { probeChainId } from "../services/chain";
 import { follow } from "../services/follower";
 import { describeError, jsonLogger } from "../services/log";
@@ -129,7 +129,7 @@ async function runAstria(argv: readonly string[], { io, signal }: { readonly io:
       setId: set.setId,
       firstHeight: config.astriaStartHeight,
       domain: await slasher.domain(),
-      clock: async () => BigInt((await provider!.getBlock("latest"))!.timestamp),
+      clock: l1Clock(provider),
       otherRollups,
       log,
     });

@@ -565,6 +565,31 @@ export class LocalAstria implements AstriaSource {
   }
 }
 
+/**
+ * A clock for {@link LocalAstriaOptions.clock} from an L1 node: the timestamp the node's next block
+ * would get (`eth_getBlockByNumber("pending")`, which follows `evm_increaseTime` and
+ * `evm_setNextBlockTimestamp`), else its latest block's. An Astria block is then never older than the
+ * L1 time a sequencer saw when it built its block, so rule (b) never requires a block it could not know.
+ *
+ * @example
+ * ```ts
+ * const astria = new LocalAstria({ ...options, clock: l1Clock(provider) });
+ * ```
+ */
+export function l1Clock(provider: { send(method: string, params: unknown[]): Promise<unknown> }): () => Promise<bigint> {
+  return async () => {
+    for (const tag of ["pending", "latest"]) {
+      try {
+        const block = (await provider.send("eth_getBlockByNumber", [tag, false])) as { timestamp?: string } | null;
+        if (block?.timestamp !== undefined) return BigInt(block.timestamp);
+      } catch {
+        // a node without "pending": try "latest"
+      }
+    }
+    throw new FernetError("The L1 node answered no block timestamp.", "Check --rpc: the node must answer eth_getBlockByNumber.");
+  };
+}
+
 /** Most blocks one `GET /blocks` returns. @example `GET /blocks?from=1&to=${1n + MAX_BLOCKS_PER_REQUEST}` */
 export const MAX_BLOCKS_PER_REQUEST = 256n;
 
