@@ -1,15 +1,18 @@
 /**
  * Test harness of the services: a `hardhat node` on a free loopback port (a real process, stopped in
  * bounded time), a deployment on it through JSON-RPC signers, L1 time control, protocol steps for
- * the tests, the `fernet` CLI as a child process, and in-process command runs with captured logs.
+ * the tests, the `fernet` CLI as a child process, and in-process command runs with captured logs;
+ * `deployAstriaOnNode` adds the Astria light client and slasher.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ethers as hhEthers } from "hardhat";
-import { HDNodeWallet, hexlify, JsonRpcProvider, MaxUint256, Network, randomBytes, Wallet, ZeroHash } from "ethers";
-import { deploySystem } from "../../scripts/lib/deploy";
+import { HDNodeWallet, hexlify, JsonRpcProvider, MaxUint256, Network, randomBytes, sha256, toUtf8Bytes, Wallet, ZeroHash } from "ethers";
+import { deployAstria, deploySystem } from "../../scripts/lib/deploy";
+import { validatorSet } from "../../sdk/src/astria";
+import { localValidatorWallets, LOCAL_VOTING_POWER } from "../../sdk/src/services/astria-local";
 import { LOCAL } from "../../sdk/src/config";
 import { connect, type Fernet } from "../../sdk/src/clients";
 import { buildHeader, mockProof, publicInputsHash, type Header } from "../../sdk/src/hashing";
@@ -276,4 +279,45 @@ export function jsonLines(text: string): Array<Record<string, unknown>> {
     .split("\n")
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** This L2's rollup id on the services' Astria stand-in: SHA-256 of its name, as Astria derives ids. */
+export const ASTRIA_ROLLUP_ID = sha256(toUtf8Bytes("aztec-fernet"));
+/** The Astria chain id the services' light client follows. */
+export const ASTRIA_CHAIN_ID = "astria-local";
+
+/**
+ * Deploys the Astria light client (genesis set: `localValidatorWallets(4)`, the stand-in keys `fernet
+ * astria` signs with, from Astria height 1) and the slasher for `w`'s rollup with `deployAstria`
+ * (LOCAL preset), writes them into the deployment file as `astriaLightClient`/`astriaSlasher`, and bonds
+ * `bond` (default: every sequencer) with the minimum bond. Returns the world connected anew.
+ */
+export async function deployAstriaOnNode(w: World, options: { bond?: Wallet[] } = {}): Promise<World> {
+  const { provider } = w.node;
+  const validators = validatorSet(localValidatorWallets(4).map((v) => ({ signer: v.address, votingPower: LOCAL_VOTING_POWER })));
+  const hh = hhEthers as unknown as { provider: unknown };
+  const saved = hh.provider;
+  hh.provider = provider;
+  let deployed: Awaited<ReturnType<typeof deployAstria>>;
+  try {
+    deployed = await deployAstria({
+      preset: LOCAL,
+      deployer: w.deployer,
+      rollup: w.fernet.rollup.address,
+      chain: { chainId: ASTRIA_CHAIN_ID, validators, activeFromHeight: 1n, rollupId: ASTRIA_ROLLUP_ID, startHeight: 1n },
+    });
+  } finally {
+    hh.provider = saved;
+  }
+  const file = JSON.parse(readFileSync(w.deploymentFile, "utf8")) as { contracts: Record<string, string> };
+  file.contracts.astriaLightClient = await deployed.lightClient.getAddress();
+  file.contracts.astriaSlasher = await deployed.slasher.getAddress();
+  writeFileSync(w.deploymentFile, JSON.stringify(file, null, 2));
+  const fernet = await connect(w.deploymentFile, provider);
+  for (const s of options.bond ?? w.sequencers) {
+    const f = fernet.withRunner(s);
+    await f.token.ensureAllowance(f.astriaSlasher!.address, MaxUint256);
+    await f.astriaSlasher!.bond(s.address, LOCAL.astria.minimumBond);
+  }
+  return { ...w, fernet, as: (x) => fernet.withRunner(x) };
 }

@@ -1,7 +1,7 @@
 /**
  * The `fernet` command: one entry point for the project's long-running services, one subcommand per
- * role (DESIGN §12): `sequencer`, `prover`, `watcher` (sdk/src/services/) and `farm-worker` (the
- * Redis prover farm), each a {@link Command} in its own file, listed in {@link COMMANDS}.
+ * role (DESIGN §12): `sequencer`, `prover`, `watcher` (sdk/src/services/), `farm-worker` (the
+ * Redis prover farm) and `astria` (a local development stand-in for an Astria sequencer), each a {@link Command} in its own file, listed in {@link COMMANDS}.
  *
  * Conventions every subcommand follows: flags over environment variables (each documented in its
  * `--help`); JSON log lines on stdout (`{"time","level","msg",…}`); SIGINT or SIGTERM asks the command to
@@ -14,6 +14,7 @@
  * npx fernet farm-worker --redis redis://127.0.0.1:6379 --concurrency 2
  * ```
  */
+import { astriaCommand } from "./astria";
 import { EXIT, UsageError, type Command, type CommandIo } from "./command";
 import { farmWorkerCommand } from "./farm-worker";
 import { proverCommand } from "./prover";
@@ -35,6 +36,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   [watcherCommand.name]: watcherCommand,
   [proverCommand.name]: proverCommand,
   [sequencerCommand.name]: sequencerCommand,
+  [astriaCommand.name]: astriaCommand,
 };
 
 /**

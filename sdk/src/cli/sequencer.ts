@@ -6,9 +6,16 @@
  * signs it and sends it to that prover's `POST /commit`, and reveals once the prover committed. The
  * HTTP schema is in docs/services.md.
  *
+ * With `--astria <url>` (a `fernet astria` endpoint) and an Astria bond in force for the height, its
+ * block starts with the Astria top-of-block and it posts its binding (`postBinding`) and hands it to
+ * the Astria endpoint for users' preconfirmations; `--astria-bond <units>` bonds at start-up if the key
+ * has no bond yet (else the operator bonds with the SDK's `AstriaSlasherClient.bond`).
+ *
  * It logs JSON lines: `ready`, `listening`, `tx-accepted`, `proposed`, `outranked`, `not-eligible`,
  * `quote-refused`, `quote-signed`, `no-quote`, `revealed`, `block-lost`, `fault-never-propose`,
- * `fault-never-reveal`, `tick-failed`, `synced`, `stopped`.
+ * `fault-never-reveal`, `astria-bonded`, `astria-bond`, `astria-top`, `astria-not-in-force`,
+ * `astria-header-relayed`, `binding-posted`, `binding-shared`, `binding-post-failed`,
+ * `fault-reorder-top-of-block`, `fault-double-binding`, `binding-leaked`, `tick-failed`, `synced`, `stopped`.
  *
  * @example
  * ```sh
@@ -17,7 +24,9 @@
  */
 import { follow } from "../services/follower";
 import { startJsonServer } from "../services/http";
-import { SequencerService, signalPayload } from "../services/sequencer";
+import { AstriaHttpClient } from "../services/astria-local";
+import { FernetError } from "../errors";
+import { SEQUENCER_FAULTS, SequencerService, signalPayload } from "../services/sequencer";
 import { runService } from "../services/service";
 import { COMMON_USAGE, parseSettings } from "../services/settings";
 import type { Command, CommandIo } from "./command";
@@ -39,12 +48,16 @@ ${COMMON_USAGE}
   --max-txs <n>             txs per block, at most (default 64)
   --state-file <file>       keep the pool and unrevealed blocks here across restarts
   --signal <payload>        upgrade payload (address or bytes32) put in every proposed header [FERNET_SIGNAL]
-  --fault <kind>            fault injection: never-propose | never-reveal
+  --astria <url>            a \`fernet astria\` endpoint: take the top-of-block from it while Astria-bonded,
+                            post bindings, hand them over for preconfirmations [FERNET_ASTRIA_URL]
+  --astria-bond <units>     with --astria: bond this much at start-up unless the key has a bond
+  --fault <kind>            fault injection: never-propose | never-reveal | reorder-top-of-block |
+                            double-binding (the last two need --astria)
   -h, --help                this text
 
 Exit codes: 0 stopped by a signal, 1 runtime failure (unreachable RPC, wrong chain, no code at the
 deployment, unreadable keystore or state file, port in use), 2 bad command line or config file, 130
-second signal.`;
+second signal; an unreachable --astria endpoint is a runtime failure (1), a malformed one a usage error (2).`;
 
 /**
  * The `sequencer` subcommand (see the module header).
@@ -70,11 +83,18 @@ async function runSequencer(argv: readonly string[], { io, signal }: { readonly 
     "state-file": { type: "string" },
     fault: { type: "string" },
     signal: { type: "string", env: "FERNET_SIGNAL" },
+    astria: { type: "string", env: "FERNET_ASTRIA_URL" },
+    "astria-bond": { type: "string" },
   });
   const host = settings.string("host") ?? "127.0.0.1";
   const port = settings.int("port", DEFAULT_PORT, 0, 65_535);
   const maxTxs = settings.int("max-txs", 64, 0, 1_024);
-  const fault = settings.choice("fault", ["none", "never-propose", "never-reveal"] as const, "none");
+  const fault = settings.choice("fault", SEQUENCER_FAULTS, "none");
+  const astriaUrl = settings.string("astria")?.trim().replace(/\/+$/, "");
+  if (astriaUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(astriaUrl)) throw settings.usage(`--astria: "${astriaUrl}" is not an http(s) URL.`);
+  const astriaBond = settings.string("astria-bond") === undefined ? undefined : settings.bigint("astria-bond", 0n);
+  if (astriaBond !== undefined && astriaUrl === undefined) throw settings.usage("--astria-bond needs --astria.");
+  if ((fault === "reorder-top-of-block" || fault === "double-binding") && astriaUrl === undefined) throw settings.usage(`--fault ${fault} needs --astria.`);
   const stateFile = settings.string("state-file");
   const signalSetting = settings.string("signal");
   let upgrade: string;
@@ -91,7 +111,19 @@ async function runSequencer(argv: readonly string[], { io, signal }: { readonly 
   }
   return runService({ name: NAME, settings, io, signal }, async ({ chain, log, intervalMs }) => {
     if (urls.length === 0) log.warn("no-provers", { note: "no --provers: proposals will end in backup (NoCommitment)" });
-    const service = new SequencerService({ fernet: chain.fernet, address: chain.address, signer: chain.wallet, provers: urls, log, maxTxs, fault, signal: upgrade, stateFile });
+    let astria: { source: AstriaHttpClient } | undefined;
+    if (astriaUrl !== undefined) {
+      const source = new AstriaHttpClient(astriaUrl);
+      const info = await source.info();
+      const slasher = chain.fernet.astriaSlasher;
+      if (slasher && info.rollupId.toLowerCase() !== (await slasher.getConfig()).rollupId.toLowerCase()) {
+        throw new FernetError(`The Astria endpoint ${astriaUrl} serves rollup ${info.rollupId}, not the slasher's ${(await slasher.getConfig()).rollupId}.`, "Point --astria at the Astria endpoint of this deployment.");
+      }
+      log.info("astria-connected", { url: astriaUrl, chainId: info.chainId, latestHeight: info.latestHeight, localStandIn: info.localStandIn });
+      astria = { source };
+    }
+    const service = new SequencerService({ fernet: chain.fernet, address: chain.address, signer: chain.wallet, provers: urls, log, maxTxs, fault, signal: upgrade, stateFile, astria });
+    if (astriaBond !== undefined) await service.ensureAstriaBond(astriaBond);
     const server = await startJsonServer({ host, port, routes: service.routes(), log });
     log.info("listening", { url: server.url, provers: urls, fault, signal: upgrade });
     try {

@@ -5,6 +5,9 @@
  * Its state is the chain's: restart it at any time. Several watchers may run; the one that loses a
  * race logs it and goes on.
  *
+ * With `--astria <url>` (a `fernet astria` endpoint) it also relays Astria headers to the light client
+ * and finds and submits Astria equivocation evidence (sdk/src/services/astria-watcher.ts).
+ *
  * It logs JSON lines: `ready`, `height-state` (on every change), `acted` (action, height, tx,
  * block), `lost-race`, `snapshot-slot-passed`, `tick-failed` (RPC trouble, retried with back-off),
  * `synced` (first complete poll), `stopped`.
@@ -18,6 +21,8 @@ import { follow } from "../services/follower";
 import { runService } from "../services/service";
 import { COMMON_USAGE, parseSettings } from "../services/settings";
 import { Watcher } from "../services/watcher";
+import { AstriaHttpClient } from "../services/astria-local";
+import { AstriaWatcher } from "../services/astria-watcher";
 import type { Command, CommandIo } from "./command";
 
 const NAME = "watcher";
@@ -26,14 +31,19 @@ const USAGE = `Usage: fernet watcher --rpc <url> --deployment <file> [flags]
 
 Follows the rollup: takes each round's randomness snapshot (poke) in its slot when nobody did, and
 settles missed proofs (slashProver), reveals (penaliseMissedReveal) and commitments
-(penaliseMissedCommitment) for the bounty. Restart-safe; stops gracefully on SIGINT/SIGTERM.
+(penaliseMissedCommitment) for the bounty. With --astria, also relays Astria headers to the light
+client and proves Astria equivocations (double bindings, reordered or wrong top-of-block, skipped or
+omitted Astria blocks, missing bindings, abandoned heights). Restart-safe; stops gracefully on
+SIGINT/SIGTERM.
 
 Flags (environment variable in brackets):
 ${COMMON_USAGE}
+  --astria <url>            a \`fernet astria\` endpoint: relay its headers, check bindings against it [FERNET_ASTRIA_URL]
   -h, --help                this text
 
 Exit codes: 0 stopped by a signal, 1 runtime failure (unreachable RPC, wrong chain, no code at the
-deployment, unreadable keystore), 2 bad command line or config file, 130 second signal.`;
+deployment, unreadable keystore, unreachable --astria endpoint, no Astria contracts in the
+deployment), 2 bad command line or config file (a malformed --astria URL), 130 second signal.`;
 
 /**
  * The `watcher` subcommand (see the module header).
@@ -51,10 +61,23 @@ export const watcherCommand: Command = {
 };
 
 async function runWatcher(argv: readonly string[], { io, signal }: { readonly io: CommandIo; readonly signal: AbortSignal }): Promise<number> {
-  const settings = parseSettings(NAME, argv, process.env, {});
+  const settings = parseSettings(NAME, argv, process.env, { astria: { type: "string", env: "FERNET_ASTRIA_URL" } });
+  const astriaUrl = settings.string("astria")?.trim().replace(/\/+$/, "");
+  if (astriaUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(astriaUrl)) throw settings.usage(`--astria: "${astriaUrl}" is not an http(s) URL.`);
   return runService({ name: NAME, settings, io, signal }, async ({ chain, log, intervalMs }) => {
     const watcher = new Watcher(chain.fernet.rollup, log);
-    await follow({ signal, intervalMs, log, tick: () => watcher.step(), onSynced: () => log.info("synced") });
-    log.info("summary", { actions: watcher.actions.length });
+    let astria: AstriaWatcher | undefined;
+    if (astriaUrl !== undefined) {
+      const source = new AstriaHttpClient(astriaUrl);
+      const info = await source.info();
+      astria = new AstriaWatcher({ fernet: chain.fernet, source, log });
+      log.info("astria-connected", { url: astriaUrl, chainId: info.chainId, latestHeight: info.latestHeight, localStandIn: info.localStandIn });
+    }
+    const tick = async (): Promise<void> => {
+      await watcher.step();
+      await astria?.step();
+    };
+    await follow({ signal, intervalMs, log, tick, onSynced: () => log.info("synced") });
+    log.info("summary", { actions: watcher.actions.length, astriaActions: astria?.actions.length ?? 0 });
   });
 }

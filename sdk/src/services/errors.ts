@@ -49,3 +49,18 @@ export class ServiceKeyError extends FernetError {
     );
   }
 }
+
+/**
+ * An Astria service or option on a deployment without the Astria contracts.
+ *
+ * @example
+ * ```ts
+ * if (!fernet.astriaSlasher) throw new AstriaNotDeployedError("astriaSlasher");
+ * ```
+ */
+export class AstriaNotDeployedError extends FernetError {
+  override name = "AstriaNotDeployedError";
+  constructor(what: string) {
+    super(`The deployment has no ${what}.`, "Deploy the Astria light client and slasher (deployAstria, or ASTRIA_CHAIN with npm run deploy) and add astriaLightClient/astriaSlasher to the deployment file, or drop --astria.");
+  }
+}

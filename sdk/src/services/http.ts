@@ -24,8 +24,8 @@ export interface JsonResponse {
   readonly body: unknown;
 }
 
-/** A route handler: the parsed body (`undefined` for GET) and the captured `:param`. */
-export type JsonHandler = (request: { body: unknown; param?: string }) => Promise<JsonResponse>;
+/** A route handler: the parsed body (`undefined` for GET), the captured `:param` and the query string. */
+export type JsonHandler = (request: { body: unknown; param?: string; query?: URLSearchParams }) => Promise<JsonResponse>;
 
 /**
  * A refusal with an HTTP status and a stable machine-readable `code`.
@@ -110,7 +110,8 @@ export async function startJsonServer(options: {
   };
   const server = createServer((req, res) => {
     void (async () => {
-      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const parsed = new URL(req.url ?? "/", "http://localhost");
+      const path = parsed.pathname;
       const method = req.method ?? "GET";
       try {
         const found = route(method, path);
@@ -124,7 +125,7 @@ export async function startJsonServer(options: {
             throw new HttpError(400, "bad-json", "The body is not JSON.");
           }
         }
-        const answer = await found.handler({ body, param: found.param });
+        const answer = await found.handler({ body, param: found.param, query: parsed.searchParams });
         send(res, answer.status, answer.body);
       } catch (error) {
         if (error instanceof HttpError) {

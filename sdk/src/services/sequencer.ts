@@ -11,6 +11,13 @@
  * tie the higher bond; then the prover listed first. Quotes for another block, expired ones and
  * bonds below the minimum are ignored.
  *
+ * Astria (option `astria`): when this key's Astria bond is in force for the height
+ * (`AstriaSlasher.isInForce`), the block starts with the top-of-block: the rollup's txs of every Astria
+ * block from the slasher's cursor (`expectedAstriaStart`) to the source's latest, in order; the pool's
+ * txs follow. Once the proposal phase is over and the block won, it relays the range's last header if
+ * the light client lacks it, signs the binding, posts it (`postBinding`) and hands it to the Astria
+ * source, which serves users their preconfirmations from it.
+ *
  * @example
  * ```ts
  * const seq = new SequencerService({ fernet, chainId, address, signer, provers: ["http://127.0.0.1:8547"], log });
@@ -18,7 +25,9 @@
  * ```
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { getAddress, isAddress, keccak256, solidityPacked, ZeroAddress, ZeroHash, zeroPadValue, type Signer } from "ethers";
+import { getAddress, isAddress, keccak256, MaxUint256, solidityPacked, toUtf8Bytes, ZeroAddress, ZeroHash, zeroPadValue, type Signer } from "ethers";
+import { buildBinding, entriesRoot, topOfBlock, type Binding, type Entry, type TopOfBlock } from "../astria";
+import type { AstriaLightClientClient, AstriaSlasherClient } from "../clients";
 import { decodeBlockData, encodeBlockData } from "../blockdata";
 import { ScoreBeatenError, type Fernet } from "../clients";
 import { txConfirmation } from "../confirmations";
@@ -31,9 +40,51 @@ import { ConfirmationStage, Finalization, Phase, type HeightState, type Sequence
 import { HttpError, toJson, type JsonHandler, type JsonResponse } from "./http";
 import { describeError, type Logger } from "./log";
 import { quoteFromJson, quoteToJson } from "./prover";
+import type { AstriaSource, SignedBinding } from "./astria-local";
+import { AstriaNotDeployedError } from "./errors";
 
-/** Fault injection of the sequencer. */
-export type SequencerFault = "none" | "never-propose" | "never-reveal";
+/**
+ * Fault injection of the sequencer. `reorder-top-of-block`: its block puts the Astria txs in another
+ * order than its binding promises (the first two swapped; a filler tx ahead of a lone one).
+ * `double-binding`: it signs a second, different binding for the height (an empty range) and leaks it
+ * to the Astria source after posting the first.
+ *
+ * @example
+ * ```ts
+ * seq.fault = "reorder-top-of-block"; // from the next height on
+ * ```
+ */
+export type SequencerFault = "none" | "never-propose" | "never-reveal" | "reorder-top-of-block" | "double-binding";
+
+/** Every {@link SequencerFault}, for command lines. @example `settings.choice("fault", SEQUENCER_FAULTS, "none")` */
+export const SEQUENCER_FAULTS: readonly SequencerFault[] = ["none", "never-propose", "never-reveal", "reorder-top-of-block", "double-binding"];
+
+/**
+ * The sequencer service's Astria option.
+ *
+ * @example
+ * ```ts
+ * new SequencerService({ ...options, astria: { source: new AstriaHttpClient("http://127.0.0.1:8549") } });
+ * ```
+ */
+export interface SequencerAstriaOptions {
+  /** Where the Astria blocks come from and where bindings go. */
+  source: AstriaSource;
+  /** Default: the deployment's `astriaSlasher`. */
+  slasher?: AstriaSlasherClient;
+  /** Default: the deployment's `astriaLightClient`. */
+  lightClient?: AstriaLightClientClient;
+}
+
+/** What the block of a height took from Astria, and what became of its binding. */
+interface OwnAstria {
+  astriaStart: bigint;
+  astriaEnd: bigint;
+  entries: Entry[];
+  /** The top-of-block's L2 tx hashes, in the order the binding promises. */
+  txHashes: string[];
+  posted?: boolean;
+}
 
 interface PoolTx {
   hash: string;
@@ -48,6 +99,8 @@ interface OwnBlock {
   txHashes: string[];
   /** The height ended with this block (kept so its txs still answer GET /tx/:hash). */
   final?: boolean;
+  /** Present when the block was built under an Astria bond in force. */
+  astria?: OwnAstria;
 }
 
 /** How long a prover may take to answer. */
@@ -93,7 +146,15 @@ export function signalPayload(value: string | undefined): string {
   throw new FernetError(`The upgrade signal ${JSON.stringify(value)} is neither an address nor a bytes32.`, "Give the payload's address (0x + 40 hex digits) or a 32-byte hex value (0x + 64).");
 }
 
-/** See the module header. */
+/**
+ * See the module header.
+ *
+ * @example
+ * ```ts
+ * const seq = new SequencerService({ fernet, address, signer, provers: [], log, astria: { source: localAstria } });
+ * await seq.step();
+ * ```
+ */
 export class SequencerService {
   private readonly fernet: Fernet;
   readonly address: string;
@@ -116,6 +177,7 @@ export class SequencerService {
   private readonly includedElsewhere = new Map<bigint, string[]>();
   /** The last L1 block scanned for `BlockRevealed`. */
   private scannedBlock = -1;
+  private readonly astria?: { source: AstriaSource; slasher: AstriaSlasherClient; lightClient: AstriaLightClientClient };
 
   constructor(options: {
     fernet: Fernet;
@@ -128,6 +190,8 @@ export class SequencerService {
     /** Upgrade payload to signal (bytes32 or an address); default none. */
     signal?: string;
     stateFile?: string;
+    /** Take the top-of-block from Astria while bonded (see the module header). */
+    astria?: SequencerAstriaOptions;
   }) {
     this.fernet = options.fernet;
     this.address = options.address;
@@ -138,7 +202,41 @@ export class SequencerService {
     this.fault = options.fault ?? "none";
     this.signal = signalPayload(options.signal);
     this.stateFile = options.stateFile;
+    if (options.astria) {
+      const slasher = options.astria.slasher ?? this.fernet.astriaSlasher;
+      const lightClient = options.astria.lightClient ?? this.fernet.astriaLightClient;
+      if (!slasher) throw new AstriaNotDeployedError("astriaSlasher");
+      if (!lightClient) throw new AstriaNotDeployedError("astriaLightClient");
+      this.astria = { source: options.astria.source, slasher, lightClient };
+    }
     this.load();
+  }
+
+  /**
+   * Opts this key in to the Astria slasher with `amount` unless it already has a bond: approves the
+   * slasher and bonds. The bond backs heights whose leader becomes known from `effectiveFrom` on
+   * (`optInDelay` later). Returns the bond after.
+   *
+   * @throws {@link AstriaNotDeployedError} without the Astria option; the SDK's `AstriaBondError` (below the minimum, unbonding) and `InsufficientTokensError`.
+   * @example
+   * ```ts
+   * const bond = await seq.ensureAstriaBond(10n ** 21n);
+   * ```
+   */
+  async ensureAstriaBond(amount: bigint): Promise<{ amount: bigint; effectiveFrom: bigint; bonded: boolean }> {
+    if (!this.astria) throw new AstriaNotDeployedError("Astria option (--astria)");
+    const { slasher } = this.astria;
+    const current = await slasher.bondOf(this.address);
+    if (current.amount > 0n) {
+      this.log.info("astria-bond", { amount: current.amount, effectiveFrom: current.effectiveFrom, bonded: false });
+      return { amount: current.amount, effectiveFrom: current.effectiveFrom, bonded: false };
+    }
+    const token = await slasher.token();
+    await token.ensureAllowance(slasher.address, MaxUint256);
+    const r = await slasher.bond(this.address, amount);
+    const after = await slasher.bondOf(this.address);
+    this.log.info("astria-bonded", { amount: after.amount, effectiveFrom: after.effectiveFrom, tx: r.hash, block: r.blockNumber });
+    return { amount: after.amount, effectiveFrom: after.effectiveFrom, bonded: true };
   }
 
   /** The HTTP routes: `POST /tx`, `GET /tx/:hash`, `GET /health`. */
@@ -190,6 +288,15 @@ export class SequencerService {
     if (s.phase === Phase.Proposal && !this.blocks.has(height) && s.record.proposer !== this.address) await this.maybePropose(s);
     const own = this.blocks.get(height);
     if (!own || s.record.proposer !== this.address || s.record.blockHash !== blockHash(own.header)) return;
+    if (own.astria && !own.astria.posted && !this.said.has(`binding-failed:${height}`) && s.phase !== Phase.Proposal && s.phase !== Phase.Finalized && s.phase !== Phase.Backup) {
+      try {
+        await this.postBinding(s, own, own.astria);
+      } catch (error) {
+        if (!(error instanceof ContractRevertError)) throw error;
+        // Not retried for this height: the chain (or the watcher's MissingBinding evidence) tells the rest.
+        this.once(`binding-failed:${height}`, () => this.log.error("binding-post-failed", { height, error: describeError(error) }));
+      }
+    }
     if (s.record.prover === ZeroAddress && (s.phase === Phase.Proposal || s.phase === Phase.Commitment)) await this.findProver(s, own);
     if (s.record.prover !== ZeroAddress && !s.record.revealed && (s.phase === Phase.Commitment || s.phase === Phase.Reveal || s.phase === Phase.Proposal)) {
       if (this.fault === "never-reveal") return this.once(`never-reveal:${height}`, () => this.log.warn("fault-never-reveal", { height }));
@@ -278,16 +385,23 @@ export class SequencerService {
     const mine = ranking[rank];
     if (mine.score <= s.bestScore) return this.once(`beaten:${s.height}`, () => this.log.info("outranked", { height: s.height, rank: rank + 1, of: ranking.length }));
     if (this.fault === "never-propose") return this.once(`never-propose:${s.height}`, () => this.log.warn("fault-never-propose", { height: s.height, rank: rank + 1 }));
-    const txHashes = [...this.pool.values()].filter((t) => t.height === undefined).slice(0, this.maxTxs).map((t) => t.hash);
+    const top = await this.astriaTop(s);
+    const topHashes = new Set(top?.txHashes ?? []);
+    const own = [...this.pool.values()].filter((t) => t.height === undefined && !topHashes.has(t.hash)).slice(0, this.maxTxs).map((t) => t.hash);
+    const txHashes = [...(top ? this.faultedTop(s.height, top.txHashes) : []), ...own];
     const data = encodeBlockData(txHashes);
     const parentArchive = await this.fernet.rollup.archive();
     const header = buildHeader({ height: s.height, parentArchive, archive: keccak256(solidityPacked(["bytes32", "bytes32", "uint256"], [parentArchive, keccak256(data), s.height])), txHashes, data, signal: this.signal });
     try {
       const r = await this.fernet.rollup.propose(header);
-      this.blocks.set(s.height, { header, data, txHashes });
-      for (const t of txHashes) this.pool.get(t)!.height = s.height;
+      const astria = top ? { astriaStart: top.astriaStart, astriaEnd: top.astriaEnd, entries: top.entries, txHashes: top.txHashes } : undefined;
+      this.blocks.set(s.height, { header, data, txHashes, astria });
+      for (const t of txHashes) {
+        const tx = this.pool.get(t);
+        if (tx) tx.height = s.height;
+      }
       this.save();
-      this.log.info("proposed", { height: s.height, rank: rank + 1, of: ranking.length, txs: txHashes.length, blockHash: blockHash(header), tx: r.hash, block: r.blockNumber });
+      this.log.info("proposed", { height: s.height, rank: rank + 1, of: ranking.length, txs: txHashes.length, astriaTxs: top?.txHashes.length ?? 0, blockHash: blockHash(header), tx: r.hash, block: r.blockNumber });
     } catch (error) {
       if (error instanceof ScoreBeatenError || error instanceof ContractRevertError) {
         this.log.info("propose-lost", { height: s.height, error: describeError(error) });
@@ -295,6 +409,82 @@ export class SequencerService {
         return;
       }
       throw error;
+    }
+  }
+
+  /** The top-of-block for `s.height` when this key's Astria bond is in force for it; else undefined. */
+  private async astriaTop(s: HeightState): Promise<TopOfBlock | undefined> {
+    if (!this.astria) return undefined;
+    const { slasher, source } = this.astria;
+    if (!(await slasher.isInForce(this.address, s.height))) {
+      this.once(`astria-off:${s.height}`, () => this.log.info("astria-not-in-force", { height: s.height }));
+      return undefined;
+    }
+    const [cursor, latest, { rollupId }] = await Promise.all([slasher.expectedAstriaStart(), source.latestHeight(), slasher.getConfig()]);
+    const blocks = cursor > latest ? [] : await source.blocks(cursor, latest + 1n);
+    const top = topOfBlock(blocks.map((b) => b.block), rollupId, cursor, cursor + BigInt(blocks.length));
+    this.log.info("astria-top", { height: s.height, astriaStart: top.astriaStart, astriaEnd: top.astriaEnd, entries: top.entries.length, txs: top.txHashes.length });
+    return top;
+  }
+
+  /** The top-of-block's tx hashes as the block carries them (reordered under `reorder-top-of-block`). */
+  private faultedTop(height: bigint, txHashes: readonly string[]): string[] {
+    if (this.fault !== "reorder-top-of-block") return [...txHashes];
+    if (txHashes.length === 0) {
+      this.log.warn("fault-reorder-top-of-block", { height, note: "no Astria txs to reorder" });
+      return [];
+    }
+    const out = txHashes.length >= 2 ? [txHashes[1], txHashes[0], ...txHashes.slice(2)] : [keccak256(toUtf8Bytes(`filler ahead of the top-of-block @${height}`)), ...txHashes];
+    this.log.warn("fault-reorder-top-of-block", { height, promised: txHashes.slice(0, 2), carried: out.slice(0, 2) });
+    return out;
+  }
+
+  /** Posts the binding of the won block (the light client first gets the range's last header if it lacks it) and hands it to Astria. */
+  private async postBinding(s: HeightState, own: OwnBlock, astria: OwnAstria): Promise<void> {
+    const { slasher, lightClient, source } = this.astria!;
+    const record = await slasher.bindingAt(s.height);
+    if (!record.posted) {
+      if (astria.astriaEnd > astria.astriaStart && (await lightClient.latestHeight()) < astria.astriaEnd - 1n) {
+        const [last] = await source.blocks(astria.astriaEnd - 1n, astria.astriaEnd);
+        if (!(await lightClient.findHeader(astria.astriaEnd - 1n))) {
+          const { validators } = await source.info();
+          try {
+            const r = await lightClient.submitHeader(last.block.header, last.setId, validators, last.signatures);
+            this.log.info("astria-header-relayed", { astriaHeight: last.block.header.height, tx: r.hash, block: r.blockNumber });
+          } catch (error) {
+            if (!(await lightClient.findHeader(astria.astriaEnd - 1n))) throw error;
+            this.log.info("lost-race", { action: "submitHeader", astriaHeight: astria.astriaEnd - 1n });
+          }
+        }
+      }
+    }
+    const top: TopOfBlock = { astriaStart: astria.astriaStart, astriaEnd: astria.astriaEnd, entries: astria.entries, txHashes: astria.txHashes };
+    const binding = buildBinding(s.height, blockHash(own.header), top);
+    const signature = await slasher.signBinding(this.signer, binding);
+    const signed: SignedBinding = { binding, entries: astria.entries, signature };
+    if (!record.posted) {
+      const r = await slasher.postBinding(binding, astria.entries, signature);
+      this.log.info("binding-posted", { height: s.height, astriaStart: binding.astriaStart, astriaEnd: binding.astriaEnd, entries: astria.entries.length, tx: r.hash, block: r.blockNumber });
+    }
+    astria.posted = true;
+    this.save();
+    await this.share(signed, "binding-shared");
+    if (this.fault === "double-binding") {
+      const other: Binding = { ...binding, astriaEnd: binding.astriaStart, entryCount: 0n, entriesRoot: entriesRoot([]) };
+      const same = other.astriaEnd === binding.astriaEnd;
+      const second: Binding = same ? { ...other, blockHash: keccak256(toUtf8Bytes(`another block @${s.height}`)) } : other;
+      const leaked: SignedBinding = { binding: second, entries: [], signature: await slasher.signBinding(this.signer, second) };
+      this.log.warn("fault-double-binding", { height: s.height });
+      await this.share(leaked, "binding-leaked");
+    }
+  }
+
+  private async share(signed: SignedBinding, msg: string): Promise<void> {
+    try {
+      await this.astria!.source.submitBinding(signed);
+      this.log.info(msg, { height: signed.binding.l2Height });
+    } catch (error) {
+      this.log.warn("binding-share-failed", { height: signed.binding.l2Height, error: describeError(error) });
     }
   }
 
@@ -363,7 +553,7 @@ export class SequencerService {
 
   private load(): void {
     if (!this.stateFile || !existsSync(this.stateFile)) return;
-    let state: { pool: Array<{ hash: string; acceptedAt: string; height?: string }>; blocks: Array<{ height: string; header: Record<string, string>; data: string; txHashes: string[] }> };
+    let state: { pool: Array<{ hash: string; acceptedAt: string; height?: string }>; blocks: Array<{ height: string; header: Record<string, string>; data: string; txHashes: string[]; astria?: { astriaStart: string; astriaEnd: string; entries: Array<Record<string, string>>; txHashes: string[]; posted?: boolean } }> };
     try {
       state = JSON.parse(readFileSync(this.stateFile, "utf8"));
     } catch (cause) {
@@ -377,6 +567,13 @@ export class SequencerService {
         data: b.data,
         txHashes: b.txHashes,
         final: (b as { final?: boolean }).final === true,
+        astria: b.astria && {
+          astriaStart: BigInt(b.astria.astriaStart),
+          astriaEnd: BigInt(b.astria.astriaEnd),
+          entries: b.astria.entries.map((e) => ({ astriaHeight: BigInt(e.astriaHeight), rollupTxsRoot: e.rollupTxsRoot, txCount: BigInt(e.txCount), offset: BigInt(e.offset) })),
+          txHashes: b.astria.txHashes,
+          posted: b.astria.posted === true,
+        },
       });
     }
     this.log.info("state-loaded", { file: this.stateFile, pool: this.pool.size, blocks: this.blocks.size });
