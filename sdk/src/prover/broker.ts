@@ -29,7 +29,7 @@ import type { JobExecutor } from "./executor";
 import { FarmMetrics, type AttemptFailure } from "./metrics";
 import type { JobRecord, JobStore } from "./store";
 import type { ProofJob, ProofPlan } from "./tree";
-import type { FaultMode, ProofTask } from "./work";
+import { MAX_JOB_COST_MS, type FaultMode, type ProofTask } from "./work";
 
 /**
  * A fault to inject into a job's first `times` attempts (tests and drills only).
@@ -70,6 +70,11 @@ export interface BrokerOptions {
   readonly jobTimeoutMs: number;
   /** Simulated proving work per job (chained sha256 iterations). */
   readonly workPerJob: number;
+  /**
+   * Simulated proving cost in wall time: a worker keeps hashing until each job has taken at least
+   * this many milliseconds (0 or absent: none; must be below `jobTimeoutMs`). Does not change outputs.
+   */
+  readonly jobCostMs?: number;
   /** Injected faults (tests only). */
   readonly faults?: FaultPlan;
 }
@@ -227,7 +232,8 @@ export class ProvingBroker implements PlanRunner {
   }
 
   private async fill(): Promise<void> {
-    while (!this.closed && this.inFlight < this.executor.capacity && this.runs.size > 0) {
+    const limit = this.executor.capacity + (this.executor.prefetch ?? 0);
+    while (!this.closed && this.inFlight < limit && this.runs.size > 0) {
       const record = await this.store.take();
       if (record === undefined) return;
       const run = this.runs.get(record.job.planId);
@@ -263,14 +269,16 @@ export class ProvingBroker implements PlanRunner {
       inputs: job.inputs,
       childOutputs,
       workPerJob: this.options.workPerJob,
+      ...(this.options.jobCostMs ? { jobCostMs: this.options.jobCostMs } : {}),
       attempt,
       ...this.faultFor(job, attempt),
     };
 
     let output: string;
     let workerId: string;
+    let busyMs: number | undefined;
     try {
-      ({ output, workerId } = await this.executor.run(task, { timeoutMs: this.options.jobTimeoutMs }));
+      ({ output, workerId, busyMs } = await this.executor.run(task, { timeoutMs: this.options.jobTimeoutMs }));
     } catch (error) {
       if (!this.isActive(run)) return;
       if (error instanceof FarmClosedError) throw error;
@@ -282,7 +290,7 @@ export class ProvingBroker implements PlanRunner {
     await this.store.complete(job.id, output);
     run.outputs.set(job.id, output);
     const doneAt = metrics.now();
-    metrics.jobCompleted(job, attempt, workerId, output, doneAt - startedAt);
+    metrics.jobCompleted(job, attempt, workerId, output, busyMs ?? doneAt - startedAt);
     if (job.id === run.plan.rootJobId) {
       this.runs.delete(run.plan.planId);
       await this.store.removePlan(run.plan.planId);
@@ -343,10 +351,11 @@ export class ProvingBroker implements PlanRunner {
  * @example
  * ```ts
  * validateBrokerOptions({ maxAttempts: 0, jobTimeoutMs: 1_000, workPerJob: 1 }); // throws ("maxAttempts")
+ * validateBrokerOptions({ maxAttempts: 3, jobTimeoutMs: 1_000, workPerJob: 0, jobCostMs: 1_000 }); // throws ("jobCostMs")
  * ```
  */
 export function validateBrokerOptions(options: BrokerOptions): void {
-  const { maxAttempts, jobTimeoutMs, workPerJob, faults } = options;
+  const { maxAttempts, jobTimeoutMs, workPerJob, jobCostMs, faults } = options;
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) {
     throw new InvalidFarmOptionError(
       "maxAttempts",
@@ -367,6 +376,22 @@ export function validateBrokerOptions(options: BrokerOptions): void {
       workPerJob,
       "Pass a whole number of hashing iterations per job, 0 or more (the simulated proving cost).",
     );
+  }
+  if (jobCostMs !== undefined) {
+    if (!Number.isSafeInteger(jobCostMs) || jobCostMs < 0 || jobCostMs > MAX_JOB_COST_MS) {
+      throw new InvalidFarmOptionError(
+        "jobCostMs",
+        jobCostMs,
+        `Pass a whole number of milliseconds from 0 to ${MAX_JOB_COST_MS}: the least wall time of each job (0: none).`,
+      );
+    }
+    if (jobCostMs >= jobTimeoutMs) {
+      throw new InvalidFarmOptionError(
+        "jobCostMs",
+        jobCostMs,
+        `Pass less than jobTimeoutMs (${jobTimeoutMs} ms), or raise jobTimeoutMs: every job would time out.`,
+      );
+    }
   }
   for (const [name, fault] of Object.entries(faults ?? {})) {
     if (!FAULT_MODES.includes(fault?.mode)) {

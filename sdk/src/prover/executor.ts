@@ -11,7 +11,7 @@
  * ```
  */
 import { FarmClosedError, InvalidFarmOptionError, JobTimeoutError, WorkerCrashedError, WorkerJobError } from "./errors";
-import { jobDigest, type ProofTask } from "./work";
+import { runTask, type ProofTask } from "./work";
 
 /**
  * What an executor returns for a job that succeeded.
@@ -26,6 +26,11 @@ export interface ExecutionResult {
   readonly output: string;
   /** Which worker computed it (e.g. `thread-3`). */
   readonly workerId: string;
+  /**
+   * Time a worker spent on it, in milliseconds, when the executor knows (e.g. without the time the
+   * job waited in the executor's own queue); the broker otherwise times the whole call.
+   */
+  readonly busyMs?: number;
 }
 
 /**
@@ -57,8 +62,14 @@ export interface RunOptions {
  * ```
  */
 export interface JobExecutor {
-  /** How many jobs it can run at once; the broker never has more in flight. */
+  /** How many jobs it can run at once. */
   readonly capacity: number;
+  /**
+   * How many jobs beyond `capacity` the broker may hand over in advance (default 0): they wait in the
+   * executor's queue, and one starts the moment a worker frees up, without a round trip to the broker.
+   * The broker never has more than `capacity + prefetch` jobs in flight.
+   */
+  readonly prefetch?: number;
   run(task: ProofTask, options: RunOptions): Promise<ExecutionResult>;
   /** Stops every worker; pending runs reject with {@link FarmClosedError}. */
   close(): Promise<void>;
@@ -139,10 +150,8 @@ export class InlineExecutor implements JobExecutor {
           return;
         }
         try {
-          resolve({
-            output: jobDigest(task.kind, task.inputs, task.childOutputs, task.workPerJob),
-            workerId: INLINE_WORKER_ID,
-          });
+          const { output, busyMs } = runTask(task);
+          resolve({ output, workerId: INLINE_WORKER_ID, busyMs });
         } catch (error) {
           reject(
             new WorkerJobError(task.jobId, INLINE_WORKER_ID, error instanceof Error ? error.message : String(error)),

@@ -39,7 +39,7 @@ import { FarmMetrics, type FarmEventMap, type FarmStats } from "./metrics";
 import { MAX_WORKERS, WorkerPool } from "./pool";
 import { InMemoryJobStore, type JobStore } from "./store";
 import { planProofTree } from "./tree";
-import { isHash32 } from "./work";
+import { isHash32, MAX_JOB_COST_MS } from "./work";
 
 export { MockProofBackend, type ProofBackend, type ProofBackendInput } from "./backend";
 export {
@@ -76,6 +76,7 @@ export * from "./work";
 export const FARM_DEFAULTS = {
   workers: 2,
   workPerJob: 1_000,
+  jobCostMs: 0,
   jobTimeoutMs: 60_000,
   maxAttempts: 3,
 } as const;
@@ -96,6 +97,12 @@ export interface ProverFarmOptions {
   readonly workers?: number;
   /** Chained sha256 iterations per job, the simulated proving cost (0 or more). Default 1,000. */
   readonly workPerJob?: number;
+  /**
+   * Simulated proving cost in wall time: each job keeps its worker's CPU busy hashing until it has
+   * taken at least this many milliseconds (after its `workPerJob` iterations), however fast the CPU
+   * runs meanwhile. Outputs do not depend on it. 0 to {@link MAX_JOB_COST_MS}, below `jobTimeoutMs`. Default 0.
+   */
+  readonly jobCostMs?: number;
   /** Per-attempt timeout in milliseconds; a job past it has its worker stopped and is retried. Default 60,000. */
   readonly jobTimeoutMs?: number;
   /** Attempts per job before the proof fails with {@link JobFailedError}. Default 3. */
@@ -122,6 +129,7 @@ export interface ProverFarmOptions {
 const OWN_BROKER_OPTIONS = [
   "workers",
   "workPerJob",
+  "jobCostMs",
   "jobTimeoutMs",
   "maxAttempts",
   "executor",
@@ -130,7 +138,9 @@ const OWN_BROKER_OPTIONS = [
 ] as const satisfies readonly (keyof ProverFarmOptions)[];
 
 /** The numeric options, defaults applied. */
-type FarmSettings = Required<Pick<ProverFarmOptions, "workers" | "workPerJob" | "jobTimeoutMs" | "maxAttempts">>;
+type FarmSettings = Required<
+  Pick<ProverFarmOptions, "workers" | "workPerJob" | "jobCostMs" | "jobTimeoutMs" | "maxAttempts">
+>;
 
 /**
  * What to prove: the public inputs the rollup checks and the block's ordered tx hashes.
@@ -163,7 +173,7 @@ export interface FarmProof {
   /** Proof bytes for `IProofVerifier.verify(proof, publicInputsHash)`. */
   readonly proof: string;
   readonly publicInputsHash: string;
-  /** Output of the root job: reproducible from the txs, the public inputs and `workPerJob`. */
+  /** Output of the root job: reproducible from the txs, the public inputs and `workPerJob` (not `jobCostMs`). */
   readonly treeRoot: string;
   /** Name of the backend that made `proof`. */
   readonly backend: string;
@@ -235,6 +245,7 @@ export class ProverFarm {
     const settings = {
       workers: options.workers ?? FARM_DEFAULTS.workers,
       workPerJob: options.workPerJob ?? FARM_DEFAULTS.workPerJob,
+      jobCostMs: options.jobCostMs ?? FARM_DEFAULTS.jobCostMs,
       jobTimeoutMs: options.jobTimeoutMs ?? FARM_DEFAULTS.jobTimeoutMs,
       maxAttempts: options.maxAttempts ?? FARM_DEFAULTS.maxAttempts,
     };
@@ -332,6 +343,7 @@ export class ProverFarm {
       const executor = this.injectedExecutor ?? (this.pool = new WorkerPool({ workers: this.settings.workers }));
       this.broker = new ProvingBroker(this.store, executor, {
         workPerJob: this.settings.workPerJob,
+        jobCostMs: this.settings.jobCostMs,
         jobTimeoutMs: this.settings.jobTimeoutMs,
         maxAttempts: this.settings.maxAttempts,
         ...(this.faults ? { faults: this.faults } : {}),

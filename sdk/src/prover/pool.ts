@@ -8,6 +8,10 @@
  * ts-node (transpile-only) and then requires `worker.ts`. From compiled JavaScript it starts
  * `worker.js` directly.
  *
+ * The pool accepts as many jobs again as it has threads ahead of time (`prefetch`): they wait in its
+ * queue, and when a thread reports a job done the next queued one is posted to it in the same message
+ * handler, so a thread never waits for the broker's round trip between two jobs.
+ *
  * Threads are referenced (they keep the process alive) only while there is work; still, call
  * {@link WorkerPool.close} to stop them.
  *
@@ -19,6 +23,7 @@
  * ```
  */
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import {
   FarmClosedError,
@@ -86,7 +91,7 @@ interface Slot {
   ready: boolean;
   /** Stopped after a timeout (already replaced); ignore whatever it still says. */
   retired: boolean;
-  current?: { readonly pending: Pending; readonly timer: NodeJS.Timeout };
+  current?: { readonly pending: Pending; readonly timer: NodeJS.Timeout; readonly postedAt: number };
   lastError?: unknown;
 }
 
@@ -106,6 +111,8 @@ interface Entry {
  */
 export class WorkerPool implements JobExecutor {
   readonly capacity: number;
+  /** Jobs accepted ahead of time, one per thread (see the module header). */
+  readonly prefetch: number;
   private readonly entry: Entry;
   /** Threads that have not exited yet (including retired ones being stopped). */
   private readonly slots = new Set<Slot>();
@@ -125,6 +132,7 @@ export class WorkerPool implements JobExecutor {
       );
     }
     this.capacity = workers;
+    this.prefetch = workers;
     this.entry = options.workerScript === undefined ? workerEntry() : { script: options.workerScript, eval: false };
     try {
       for (let i = 0; i < workers; i++) this.spawn();
@@ -219,14 +227,17 @@ export class WorkerPool implements JobExecutor {
       this.dispatch();
       return;
     }
-    if (slot.current?.pending.task.jobId !== message.jobId) return;
+    const current = slot.current;
+    if (current?.pending.task.jobId !== message.jobId) return;
     const pending = this.detach(slot);
+    // The next queued job goes to this thread before anything else runs: no idle gap between jobs.
+    this.dispatch();
     if (message.type === "done") {
-      pending?.resolve({ output: message.output, workerId: slot.id });
+      const busyMs = message.busyMs ?? performance.now() - current.postedAt;
+      pending?.resolve({ output: message.output, workerId: slot.id, busyMs });
     } else {
       pending?.reject(new WorkerJobError(message.jobId, slot.id, message.message));
     }
-    this.dispatch();
   }
 
   private onExit(slot: Slot, code: number): void {
@@ -286,7 +297,7 @@ export class WorkerPool implements JobExecutor {
       if (!slot.ready || slot.retired || slot.current) continue;
       const pending = this.queue.shift() as Pending;
       const timer = setTimeout(() => this.onTimeout(slot), pending.timeoutMs);
-      slot.current = { pending, timer };
+      slot.current = { pending, timer, postedAt: performance.now() };
       slot.worker.postMessage({ type: "run", task: pending.task } satisfies WorkerRequest);
     }
     this.updateRefs();

@@ -60,7 +60,11 @@ export interface JobRecord {
 export interface JobStore {
   /** Adds jobs as `queued`. Each job's dependencies must already be stored or come earlier in `jobs`. */
   add(jobs: readonly ProofJob[]): Promise<void>;
-  /** Leases the oldest queued job whose dependencies are all done, or returns undefined if none is ready. */
+  /**
+   * Leases a queued job whose dependencies are all done, or returns undefined if none is ready. The
+   * in-memory store takes the one farthest from its plan's root first (the critical path), the oldest
+   * among equals; other stores may take the oldest.
+   */
   take(): Promise<JobRecord | undefined>;
   /** Records a running job's output (`done`). */
   complete(jobId: string, output: string): Promise<void>;
@@ -76,6 +80,8 @@ export interface JobStore {
 
 interface MutableRecord {
   job: ProofJob;
+  /** Jobs from it to its plan's root, itself included (the root: 1). */
+  readonly height: number;
   status: JobStatus;
   attempts: number;
   output?: string;
@@ -116,14 +122,31 @@ export class InMemoryJobStore implements JobStore {
       }
       batch.add(job.id);
     }
+    // Jobs come after their dependencies, so walking backwards meets each job's dependents first.
+    const height = new Map<string, number>();
+    for (let i = jobs.length - 1; i >= 0; i--) {
+      const own = 1 + (height.get(jobs[i].id) ?? 0);
+      height.set(jobs[i].id, own);
+      for (const dep of jobs[i].dependencies) height.set(dep, Math.max(height.get(dep) ?? 0, own));
+    }
     for (const job of jobs) {
-      this.records.set(job.id, { job, status: "queued", attempts: 0, failures: [] });
+      this.records.set(job.id, { job, height: height.get(job.id) ?? 1, status: "queued", attempts: 0, failures: [] });
       this.queue.push(job.id);
     }
   }
 
   async take(): Promise<JobRecord | undefined> {
-    const at = this.queue.findIndex((id) => this.isReady(this.mustGet(id, "queued job")));
+    // The ready job farthest from its root first (highest-level-first: optimal for trees of equal
+    // jobs, e.g. 6 rounds instead of 7 for 10 txs on 2 workers), the oldest among equals.
+    let at = -1;
+    let best = 0;
+    this.queue.forEach((id, i) => {
+      const record = this.mustGet(id, "queued job");
+      if (record.height > best && this.isReady(record)) {
+        at = i;
+        best = record.height;
+      }
+    });
     if (at < 0) return undefined;
     const [id] = this.queue.splice(at, 1);
     const record = this.mustGet(id, "take");

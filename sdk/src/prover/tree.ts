@@ -229,3 +229,72 @@ export function evaluatePlan(plan: ProofPlan, workPerJob: number): PlanEvaluatio
   }
   return { treeRoot, outputs };
 }
+
+/**
+ * What a plan's shape allows `workers` workers to gain, every job taking the same time: see
+ * {@link speedupBound}.
+ *
+ * @example
+ * ```ts
+ * const { rounds, criticalPath, speedup } = speedupBound(plan, 2);
+ * ```
+ */
+export interface SpeedupBound {
+  readonly jobs: number;
+  /** Jobs on the longest dependency chain (leaf to root): a lower bound of the rounds with any worker count. */
+  readonly criticalPath: number;
+  /** Rounds of an optimal schedule on `workers` workers (one job per worker per round). */
+  readonly rounds: number;
+  /** `jobs / rounds`: the best speed-up over one worker that the tree's shape permits. */
+  readonly speedup: number;
+}
+
+/**
+ * The best speed-up `workers` workers can reach on `plan` when every job costs the same: the rounds of
+ * a highest-level-first schedule (the job farthest from the root first), which is optimal for trees
+ * of equal-time jobs. With 2 workers, a top of the tree where a level holds a single job (the last
+ * merge, the root) leaves one worker idle; so does a level with an odd number of jobs.
+ *
+ * @example
+ * ```ts
+ * speedupBound(planProofTree({ txHashes: txs64, publicInputsHash }), 2).speedup; // 64 / 33 ≈ 1.94
+ * ```
+ */
+export function speedupBound(plan: ProofPlan, workers: number): SpeedupBound {
+  if (!Number.isSafeInteger(workers) || workers < 1) {
+    throw new InvalidProveInputError("workers", workers, "Use a whole number of workers, at least 1.");
+  }
+  const dependents = new Map<string, string[]>();
+  for (const job of plan.jobs) {
+    for (const dep of job.dependencies) dependents.set(dep, [...(dependents.get(dep) ?? []), job.id]);
+  }
+  // Distance to the root, in jobs (the root: 1); jobs come after their dependencies, so walk backwards.
+  const height = new Map<string, number>();
+  for (let i = plan.jobs.length - 1; i >= 0; i--) {
+    const { id } = plan.jobs[i];
+    height.set(id, 1 + Math.max(0, ...(dependents.get(id) ?? []).map((d) => height.get(d) ?? 0)));
+  }
+  const waiting = new Map(plan.jobs.map((job) => [job.id, job.dependencies.length]));
+  let ready = plan.jobs.filter((job) => job.dependencies.length === 0).map((job) => job.id);
+  let rounds = 0;
+  let done = 0;
+  while (ready.length > 0) {
+    ready.sort((a, b) => (height.get(b) ?? 0) - (height.get(a) ?? 0));
+    const batch = ready.slice(0, workers);
+    ready = ready.slice(workers);
+    rounds++;
+    done += batch.length;
+    for (const id of batch) {
+      for (const d of dependents.get(id) ?? []) {
+        const left = (waiting.get(d) ?? 0) - 1;
+        waiting.set(d, left);
+        if (left === 0) ready.push(d);
+      }
+    }
+  }
+  if (done !== plan.jobs.length) {
+    throw new InvalidProveInputError("jobs", plan.jobs.length, "Every job must be reachable from the leaves (a plan of planProofTree).");
+  }
+  const criticalPath = Math.max(...height.values());
+  return { jobs: plan.jobs.length, criticalPath, rounds, speedup: plan.jobs.length / rounds };
+}

@@ -2,7 +2,7 @@
  * What one proof job computes, shared by the worker threads, the in-process executor and the
  * sequential reference evaluator, plus the messages exchanged with worker threads.
  *
- * This module only uses `node:crypto` so that worker threads load fast.
+ * This module only uses `node:crypto` (and the global `performance` clock) so that worker threads load fast.
  *
  * A job's output is a 32-byte digest:
  *
@@ -14,6 +14,11 @@
  *
  * so the tree root depends on every tx hash, on the public inputs, on the tree shape and on
  * `workPerJob` — and on nothing else (not on worker count, timing or retries).
+ *
+ * A job may also have a cost in wall time, `jobCostMs` ({@link runTask}): once its output is computed,
+ * the worker keeps hashing (a separate chain whose result is thrown away) until that many milliseconds
+ * have passed since the job started. The simulated cost is then what it says however fast the CPU runs
+ * at the moment (a shared core, a busy neighbour), and the output still does not depend on it.
  *
  * @example
  * ```ts
@@ -94,6 +99,11 @@ export interface ProofTask {
   readonly childOutputs: readonly string[];
   /** Iterations of chained sha256 simulating the proving cost. */
   readonly workPerJob: number;
+  /**
+   * Least wall time of the job, in milliseconds: the worker keeps its CPU busy hashing until then
+   * (0 or absent: none). Does not change the output.
+   */
+  readonly jobCostMs?: number;
   /** 1 for the first attempt. */
   readonly attempt: number;
   /** Fault to simulate on this attempt (tests only). */
@@ -123,7 +133,13 @@ export interface WorkerRequest {
  */
 export type WorkerReply =
   | { readonly type: "ready" }
-  | { readonly type: "done"; readonly jobId: string; readonly output: string }
+  | {
+      readonly type: "done";
+      readonly jobId: string;
+      readonly output: string;
+      /** Time the worker spent on the job, in milliseconds, as it measured it. */
+      readonly busyMs?: number;
+    }
   | { readonly type: "failed"; readonly jobId: string; readonly message: string };
 
 /**
@@ -152,6 +168,82 @@ export function simulateProving(seed: Uint8Array, iterations: number): Buffer {
     state = createHash("sha256").update(state).digest();
   }
   return state;
+}
+
+/**
+ * Longest `jobCostMs` accepted: an hour, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * new ProverFarm({ backend, jobCostMs: Math.min(costMs, MAX_JOB_COST_MS) });
+ * ```
+ */
+export const MAX_JOB_COST_MS = 3_600_000;
+
+/** Hashes between two looks at the clock while burning (a few tens of microseconds). */
+const BURN_CHUNK = 32;
+
+/** Domain of the burn chain's start (its result is discarded; it only keeps the CPU busy). */
+const BURN_DOMAIN = Buffer.from("fernet.farm.burn.v1", "utf8");
+
+/**
+ * Keeps this thread's CPU busy with chained sha256 from `seed` until `performance.now()` reaches
+ * `deadline`; returns how many hashes it made (which varies with the machine: never use it in an output).
+ *
+ * @example
+ * ```ts
+ * const hashes = burnUntil(Buffer.alloc(32), performance.now() + 50); // about 50 ms of hashing
+ * ```
+ */
+export function burnUntil(seed: Uint8Array, deadline: number): number {
+  let state = createHash("sha256").update(BURN_DOMAIN).update(seed).digest();
+  let hashes = 0;
+  while (performance.now() < deadline) {
+    for (let i = 0; i < BURN_CHUNK; i++) state = createHash("sha256").update(state).digest();
+    hashes += BURN_CHUNK;
+  }
+  return hashes;
+}
+
+/**
+ * Checks a `jobCostMs` value: a whole number of milliseconds from 0 to {@link MAX_JOB_COST_MS}.
+ *
+ * @throws {@link InvalidProveInputError} otherwise.
+ *
+ * @example
+ * ```ts
+ * checkJobCostMs(50); // 50
+ * ```
+ */
+export function checkJobCostMs(jobCostMs: unknown): number {
+  if (typeof jobCostMs !== "number" || !Number.isSafeInteger(jobCostMs) || jobCostMs < 0 || jobCostMs > MAX_JOB_COST_MS) {
+    throw new InvalidProveInputError(
+      "jobCostMs",
+      jobCostMs,
+      `Use a whole number of milliseconds from 0 to ${MAX_JOB_COST_MS} (the least wall time of a job).`,
+    );
+  }
+  return jobCostMs;
+}
+
+/**
+ * Runs one task as a worker does: its output ({@link jobDigest}), then, if `task.jobCostMs` is set,
+ * hashing on until that many milliseconds have passed since the call began. The output is the same
+ * whatever `jobCostMs` is and however many hashes the wait took.
+ *
+ * @throws {@link InvalidProveInputError} for a malformed task (see {@link jobDigest}) or `jobCostMs`.
+ *
+ * @example
+ * ```ts
+ * const { output, busyMs } = runTask({ ...task, jobCostMs: 50 }); // busyMs >= 50
+ * ```
+ */
+export function runTask(task: ProofTask): { readonly output: string; readonly busyMs: number } {
+  const startedAt = performance.now();
+  const costMs = checkJobCostMs(task.jobCostMs ?? 0);
+  const output = jobDigest(task.kind, task.inputs, task.childOutputs, task.workPerJob);
+  if (costMs > 0) burnUntil(Buffer.from(output.slice(2), "hex"), startedAt + costMs);
+  return { output, busyMs: performance.now() - startedAt };
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import { isMainThread, parentPort } from "node:worker_threads";
 import { InjectedFaultError, WorkerStartError } from "./errors";
-import { INJECTED_EXIT_CODE, jobDigest, type WorkerReply, type WorkerRequest } from "./work";
+import { INJECTED_EXIT_CODE, runTask, type WorkerReply, type WorkerRequest } from "./work";
 
 const port = parentPort;
 if (isMainThread || port === null) {
@@ -38,11 +38,8 @@ port.on("message", (message: WorkerRequest) => {
       break;
   }
   try {
-    reply({
-      type: "done",
-      jobId: task.jobId,
-      output: jobDigest(task.kind, task.inputs, task.childOutputs, task.workPerJob),
-    });
+    const { output, busyMs } = runTask(task);
+    reply({ type: "done", jobId: task.jobId, output, busyMs });
   } catch (error) {
     reply({ type: "failed", jobId: task.jobId, message: error instanceof Error ? error.message : String(error) });
   }

@@ -93,6 +93,21 @@ describe("Redis farm (BullMQ)", function () {
       expect(a.status().jobs + b.status().jobs).to.equal(result.stats.jobs);
     });
 
+    it("proves with a wall-time job cost: the same tree root, each job taking at least jobCostMs", async () => {
+      const queue = queueName();
+      await worker(queue, "worker-a");
+      await worker(queue, "worker-b");
+      const f = farm(broker(queue, { jobCostMs: 20 }));
+      const durations: number[] = [];
+      f.events.on("job-completed", (e) => durations.push(e.durationMs));
+      const request = requestFor(6, 19n);
+      const { treeRoot, stats } = await f.prove(request);
+
+      expect(treeRoot).to.equal(referenceRoot(request));
+      expect(durations).to.have.length(stats.jobs);
+      for (const d of durations) expect(d).to.be.at.least(20);
+    });
+
     it("reports the in-process farm's metrics, per-worker busy time and the workers' statuses", async () => {
       const queue = queueName();
       await worker(queue, "worker-a");
@@ -213,6 +228,8 @@ describe("Redis farm (BullMQ)", function () {
         [{ ...base, queue: "a:b" }, "queue"],
         [{ ...base, maxAttempts: 0 }, "maxAttempts"],
         [{ ...base, resultTtlSeconds: 0 }, "resultTtlSeconds"],
+        [{ ...base, jobCostMs: -5 }, "jobCostMs"],
+        [{ ...base, jobCostMs: 1_000 }, "jobCostMs"], // not below jobTimeoutMs
       ] as const) {
         expect(() => new RedisBroker(options)).to.throw(InvalidFarmOptionError).with.property("option", option);
       }
@@ -229,6 +246,9 @@ describe("Redis farm (BullMQ)", function () {
       expect(() => new ProverFarm({ backend: new MockProofBackend(), broker: created, workPerJob: 5 }))
         .to.throw(InvalidFarmOptionError)
         .with.property("option", "workPerJob");
+      expect(() => new ProverFarm({ backend: new MockProofBackend(), broker: created, jobCostMs: 50 }))
+        .to.throw(InvalidFarmOptionError)
+        .with.property("option", "jobCostMs");
     });
 
     it("fails with RedisUnavailableError when nothing listens, within connectTimeoutMs", async () => {

@@ -218,7 +218,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     await waitFor(`worker ${options.workerId} to be ready`, () => {
       if (child.exitCode !== null) throw new Error(`worker ${options.workerId} exited early:\n${log}`);
       return log.includes('"msg":"ready"');
-    }, 30_000);
+    }, 60_000); // generous: on a loaded machine, ts-node takes a while to load the sources
   } catch (error) {
     child.kill("SIGKILL");
     await waitExit(child);

@@ -34,6 +34,16 @@ describe("InMemoryJobStore", () => {
       expect((await drain(store)).map((r) => r.job.name)).to.deep.equal(["merge-1-1"]);
     });
 
+    it("takes the ready job farthest from the root first (critical path), the oldest among equals", async () => {
+      // 10 txs: base-0…base-3 under merge-1-0/1-1 and merge-2-0 (5 jobs to the root); base-4 is carried up (3).
+      const store = new InMemoryJobStore();
+      await store.add(plan(10).jobs);
+      expect([(await store.take())?.job.name, (await store.take())?.job.name]).to.deep.equal(["base-0", "base-1"]);
+      await store.complete("p/base-0", OTHER_HASH);
+      await store.complete("p/base-1", OTHER_HASH);
+      expect((await drain(store)).map((r) => r.job.name)).to.deep.equal(["base-2", "base-3", "merge-1-0", "base-4"]);
+    });
+
     it("returns nothing from an empty store", async () => {
       expect(await new InMemoryJobStore().take()).to.equal(undefined);
     });

@@ -202,8 +202,8 @@ export class RedisBroker implements PlanRunner {
       "reconcileIntervalMs",
       options.reconcileIntervalMs ?? REDIS_BROKER_DEFAULTS.reconcileIntervalMs,
     );
-    const { maxAttempts, jobTimeoutMs, workPerJob, faults } = options;
-    this.options = { maxAttempts, jobTimeoutMs, workPerJob, ...(faults ? { faults } : {}) };
+    const { maxAttempts, jobTimeoutMs, workPerJob, jobCostMs, faults } = options;
+    this.options = { maxAttempts, jobTimeoutMs, workPerJob, ...(jobCostMs ? { jobCostMs } : {}), ...(faults ? { faults } : {}) };
     this.label = redactUrl(options.redis);
 
     const remember = (error: unknown): void => {

@@ -16,7 +16,15 @@ import { Redis, type RedisOptions } from "ioredis";
 import { InvalidFarmOptionError, InvalidJobDataError } from "../errors";
 import type { FaultInjection } from "../broker";
 import type { ProofJob } from "../tree";
-import { isHash32, JOB_KINDS, taskDigest, type FaultMode, type JobKind, type ProofTask } from "../work";
+import {
+  isHash32,
+  JOB_KINDS,
+  MAX_JOB_COST_MS,
+  taskDigest,
+  type FaultMode,
+  type JobKind,
+  type ProofTask,
+} from "../work";
 
 /**
  * Where Redis is: a `redis://` or `rediss://` (TLS) URL, e.g. `redis://:password@10.0.0.5:6379/0`,
@@ -58,6 +66,8 @@ export interface RedisJobData {
   readonly inputs: readonly string[];
   readonly childOutputs: readonly string[];
   readonly workPerJob: number;
+  /** Least wall time of the job in milliseconds (see `ProofTask.jobCostMs`); absent: none. Not part of the digest. */
+  readonly jobCostMs?: number;
   /** Per-attempt timeout, enforced by the worker (it stops the thread). */
   readonly timeoutMs: number;
   /** Attempts (starts) allowed before the job fails for good, crashes of workers included. */
@@ -78,6 +88,8 @@ export interface RedisJobData {
  */
 export interface JobSettings {
   readonly workPerJob: number;
+  /** Least wall time per job, in milliseconds (0 or absent: none). */
+  readonly jobCostMs?: number;
   readonly jobTimeoutMs: number;
   readonly maxAttempts: number;
   readonly resultTtlSeconds: number;
@@ -106,6 +118,7 @@ export function jobData(
     inputs: job.inputs,
     childOutputs,
     workPerJob: settings.workPerJob,
+    ...(settings.jobCostMs ? { jobCostMs: settings.jobCostMs } : {}),
     timeoutMs: settings.jobTimeoutMs,
     maxAttempts: settings.maxAttempts,
     resultTtlSeconds: settings.resultTtlSeconds,
@@ -165,6 +178,11 @@ export function taskOf(queueJobId: string, value: unknown, attempt: number): Que
   const timeoutMs = count("timeoutMs", 1);
   const maxAttempts = count("maxAttempts", 1);
   const resultTtlSeconds = count("resultTtlSeconds", 1);
+  const cost = data.jobCostMs ?? 0;
+  const jobCostMs =
+    typeof cost === "number" && Number.isSafeInteger(cost) && cost >= 0 && cost <= MAX_JOB_COST_MS
+      ? cost
+      : fail(`jobCostMs must be an integer from 0 to ${MAX_JOB_COST_MS}`);
   if (typeof data.jobId !== "string" || typeof data.name !== "string") fail("jobId and name must be strings");
   const digest = taskDigest(kind, inputs, childOutputs, workPerJob);
   if (data.digest !== digest || queueJobId !== digest) {
@@ -179,6 +197,7 @@ export function taskOf(queueJobId: string, value: unknown, attempt: number): Que
     inputs,
     childOutputs,
     workPerJob,
+    ...(jobCostMs > 0 ? { jobCostMs } : {}),
     attempt,
     ...(faulty ? { fault: fault.mode } : {}),
   };
