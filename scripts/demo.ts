@@ -14,6 +14,7 @@
  *   DEMO_STORIES     comma-separated subset of: happy,no-proposal,withheld-proof,missed-reveal,upgrade-signal (default all)
  *   FARM_WORKERS     prover farm threads per prover, 1-16 (default 2)
  *   FARM_WORK        hash iterations per farm job, 0-100000000 (default 2000)
+ *   FARM_JOB_MS      and at least this much wall time per farm job, 0-60000 (default 0)
  */
 import { FernetError } from "../sdk/src/errors";
 import { intOption } from "./lib/inputs";
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     txs: intOption(env, "DEMO_TXS", 4, 0, 256),
     workers: intOption(env, "FARM_WORKERS", 2, 1, 16),
     workPerJob: intOption(env, "FARM_WORK", 2_000, 0, 100_000_000),
+    jobMs: intOption(env, "FARM_JOB_MS", 0, 0, 60_000),
     stories: storiesOption(env),
   };
   const result = await runDemo(options);

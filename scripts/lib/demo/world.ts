@@ -45,6 +45,8 @@ export interface DemoOptions {
   readonly workers: number;
   /** Simulated proving cost: hash iterations per farm job. */
   readonly workPerJob: number;
+  /** Simulated proving cost: at least this much wall time per farm job, CPU busy (0: none). */
+  readonly jobMs?: number;
 }
 
 /**
@@ -162,7 +164,8 @@ export class DemoWorld {
     for (const [i, p] of policies.entries()) {
       const name = `prover-${i + 1}`;
       names.set(p.signer.address, name);
-      const farm = new ProverFarm({ workers: options.workers, workPerJob: options.workPerJob, jobTimeoutMs: 60_000, maxAttempts: 3, backend: new MockProofBackend() });
+      const jobMs = options.jobMs ?? 0;
+      const farm = new ProverFarm({ workers: options.workers, workPerJob: options.workPerJob, jobCostMs: jobMs, jobTimeoutMs: Math.max(60_000, jobMs * 4), maxAttempts: 3, backend: new MockProofBackend() });
       world.farms.push(farm);
       const service = new ProverService({
         fernet: await as(p.signer),
@@ -188,7 +191,7 @@ export class DemoWorld {
     names.set(user.address, "user");
     for (const [k, v] of names) world.names.set(k, v);
     timeline.say(`services: ${world.sequencers.map((s) => `${s.name} ${s.url}`).join(", ")}`);
-    timeline.say(`          ${world.provers.map((p) => `${p.name} ${p.url}`).join(", ")}, watcher; prover farms of ${options.workers} thread(s), ${options.workPerJob} hash iterations per job`);
+    timeline.say(`          ${world.provers.map((p) => `${p.name} ${p.url}`).join(", ")}, watcher; prover farms of ${options.workers} thread(s), ${options.workPerJob} hash iterations${options.jobMs ? ` and at least ${options.jobMs} ms` : ""} per job`);
     return world;
   }
 

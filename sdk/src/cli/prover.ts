@@ -42,7 +42,8 @@ ${COMMON_USAGE}
   --escrow-target <units>   keep the escrow total at this level, 0 to never deposit (default 10 bonds)
   --safety-margin-s <s>     submit no later than the proving deadline minus this (default 12)
   --workers <n>             prover farm threads (default 2)
-  --work-per-job <n>        simulated proving work per farm job (default 1000)
+  --work-per-job <n>        simulated proving work per farm job: hash iterations (default 1000)
+  --job-ms <ms>             and at least this much wall time per farm job, CPU busy (default 0)
   --backup                  prove and submit backup blocks when a height is in backup
   --fault <kind>            fault injection: withhold-proof (prove, never submit)
   -h, --help                this text
@@ -76,6 +77,7 @@ async function runProver(argv: readonly string[], { io, signal }: { readonly io:
     "safety-margin-s": { type: "string" },
     workers: { type: "string" },
     "work-per-job": { type: "string" },
+    "job-ms": { type: "string" },
     backup: { type: "boolean" },
     fault: { type: "string" },
   });
@@ -86,6 +88,7 @@ async function runProver(argv: readonly string[], { io, signal }: { readonly io:
   const margin = BigInt(settings.int("safety-margin-s", 12, 0));
   const workers = settings.int("workers", 2, 1, 256);
   const workPerJob = settings.int("work-per-job", 1_000, 1);
+  const jobCostMs = settings.int("job-ms", 0, 0, 3_600_000);
   const fault = settings.choice("fault", ["none", "withhold-proof"] as const, "none");
   const bondFlag = settings.string("bond") === undefined ? undefined : settings.bigint("bond", 0n);
   const targetFlag = settings.string("escrow-target") === undefined ? undefined : settings.bigint("escrow-target", 0n);
@@ -109,7 +112,7 @@ async function runProver(argv: readonly string[], { io, signal }: { readonly io:
     if (chain.fernet.deployment.verifierIsMock === false) {
       log.warn("mock-backend", { note: "the farm's proof backend is the mock one; the deployment's verifier is not the mock verifier" });
     }
-    const farm = new ProverFarm({ backend: new MockProofBackend(), workers, workPerJob });
+    const farm = new ProverFarm({ backend: new MockProofBackend(), workers, workPerJob, jobCostMs, ...(jobCostMs > 0 ? { jobTimeoutMs: Math.max(60_000, jobCostMs * 4) } : {}) });
     const service = new ProverService({ fernet: chain.fernet, chainId: chain.chainId, address: chain.address, farm, policy, log });
     let server;
     try {
