@@ -94,6 +94,39 @@ describe("npm run demo (end to end, small)", function () {
     expect(report.userTx!.stages.at(-1)).to.be.oneOf(["Proven", "L1Finalized"]);
   });
 
+  it("Astria-backed block: the bonded leader's binding is posted and not slashed; the user's preconfirmed tx is at the promised position", async () => {
+    const heights = story("astria-preconfirmed").heights;
+    const h = heights[heights.length - 1];
+    const pre = result.heights.find((r) => r.height === h)!.astriaTxs!.preconfirmation!;
+    const slasher = result.world.fernet.astriaSlasher!;
+    const record = await slasher.bindingAt(h);
+    expect(record.posted).to.equal(true);
+    expect(record.slashed).to.equal(false);
+    const posted = await slasher.contract.queryFilter(slasher.contract.filters.BindingPosted(h), from());
+    expect(posted.map((e) => e.args.sequencer)).to.deep.equal([pre.sequencer]);
+    expect(posted[0].args.digest).to.equal(pre.bindingDigest);
+    expect(await slasher.isInForce(pre.sequencer, h)).to.equal(true);
+    const revealed = await c().queryFilter(c().filters.BlockRevealed(h), from());
+    expect(decodeBlockData(revealed[0].args.data).txHashes[Number(pre.l2Position)].toLowerCase()).to.equal(pre.txHash.toLowerCase());
+    expect((await rollup().getBlock(h)).finalization).to.equal(Finalization.Proven);
+    // The heights before it waited for the bonds: none of them was backed (nothing to bind).
+    for (const w of heights.slice(0, -1)) expect((await slasher.bindingAt(w)).posted).to.equal(false);
+  });
+
+  it("reordered top-of-block: the leader's Astria bond is slashed once, from the watcher's TxMismatch evidence", async () => {
+    const heights = story("astria-reorder").heights;
+    const h = heights[heights.length - 1];
+    const slasher = result.world.fernet.astriaSlasher!;
+    const sc = slasher.contract;
+    const slashed = await sc.queryFilter(sc.filters.Slashed(h), from());
+    expect(slashed).to.have.length(1);
+    expect(slashed[0].args.offence).to.equal(3n); // TxMismatch
+    expect(slashed[0].args.reporter).to.equal(result.world.watcher.address);
+    const { minimumBond, penalty } = await slasher.getConfig();
+    expect((await slasher.bondOf(slashed[0].args.sequencer)).amount).to.equal(minimumBond - penalty);
+    expect((await slasher.bindingAt(h)).slashed).to.equal(true);
+  });
+
   it("no tx is in two canonical blocks: sequencers drop txs that another's proven block included", async () => {
     const seen = new Set<string>();
     let included = 0;
@@ -114,6 +147,9 @@ describe("npm run demo (end to end, small)", function () {
       const outcome = await STORIES[name].check(result.world, [happyHeight]);
       expect(outcome.ok, name).to.equal(false);
     }
+    const backed = story("astria-preconfirmed").heights.at(-1)!;
+    expect((await STORIES["astria-reorder"].check(result.world, [backed])).ok).to.equal(false);
+    expect((await STORIES["astria-preconfirmed"].check(result.world, [happyHeight])).ok).to.equal(false);
     const [backupHeight] = story("no-proposal").heights;
     expect((await STORIES.happy.check(result.world, [backupHeight])).ok).to.equal(false);
   });

@@ -60,7 +60,11 @@ export async function runDemo(options: DemoOptions & { readonly stories: readonl
     ),
   );
   out("\nStories (checked from chain state):");
-  out(table(["story", "expected", "found on chain", ""], results.map((r) => [r.name, r.expect, r.outcome.fact, r.outcome.ok ? "ok" : "MISSED"])));
+  const width = Math.max(...results.map((r) => r.name.length));
+  for (const r of results) {
+    out(`  ${r.outcome.ok ? "✔" : "✘ MISSED"} ${r.name.padEnd(width)}  expected: ${r.expect}`);
+    out(`    ${" ".repeat(width + (r.outcome.ok ? 0 : 7))}  on chain: ${r.outcome.fact}`);
+  }
   const rollup = world.fernet.rollup;
   const [tip, pool, burned] = await Promise.all([rollup.tip(), rollup.rewardPool(), rollup.totalBurned()]);
   const all = [...world.farmStats.values()].flat();

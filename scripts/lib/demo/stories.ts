@@ -8,6 +8,7 @@ import { ethers } from "hardhat";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { BackupReason, Finalization } from "../../../sdk/src/types";
 import { DeployInputError } from "../inputs";
+import { decodeBlockData } from "../../../sdk/src/blockdata";
 import type { SequencerFault } from "../../../sdk/src/services/sequencer";
 import { fnt, short, type Entry } from "./timeline";
 import type { DemoWorld } from "./world";
@@ -32,7 +33,7 @@ export interface Story {
 }
 
 /** The stories, in the order the demo runs them. */
-export const STORY_NAMES = ["happy", "no-proposal", "withheld-proof", "missed-reveal", "upgrade-signal"] as const;
+export const STORY_NAMES = ["happy", "no-proposal", "withheld-proof", "missed-reveal", "upgrade-signal", "astria-preconfirmed", "astria-reorder"] as const;
 /** A story's name (the `DEMO_STORIES` value). */
 export type StoryName = (typeof STORY_NAMES)[number];
 
@@ -163,6 +164,80 @@ const upgradeSignal: Story = {
   },
 };
 
+/** The Slasher's offence numbers the stories check. */
+const OFFENCE_TX_MISMATCH = 3n;
+
+/** Bonds are taken at the start of the Astria stories; heights run until the leader's bond is in force. */
+const MAX_WAIT_HEIGHTS = 8;
+
+/** Runs the pending height as an Astria-backed one; first runs ordinary heights until its leader's bond is in force. */
+async function astriaHeight(w: DemoWorld, title: string, astriaTxs: number): Promise<bigint[]> {
+  if (!w.astriaActive) await w.activateAstria();
+  const slasher = w.fernet.astriaSlasher!;
+  const heights: bigint[] = [];
+  for (let i = 0; i < MAX_WAIT_HEIGHTS; i++) {
+    const h = await w.fernet.rollup.pendingHeight();
+    const leader = await w.leaderOf(h);
+    if (leader && (await slasher.isInForce(leader, h))) {
+      heights.push((await w.runHeight(title, narrator(w), { astriaTxs })).height);
+      return heights;
+    }
+    heights.push((await w.runHeight("waiting for the Astria bonds to back a height", narrator(w))).height);
+  }
+  throw new Error(`no leader's Astria bond was in force within ${MAX_WAIT_HEIGHTS} heights`);
+}
+
+const astriaPreconfirmed: Story = {
+  name: "astria-preconfirmed",
+  title: "Astria-backed block",
+  expect: "a bonded leader's block opens with the Astria top-of-block and posts its binding; the user's Astria tx, preconfirmed by that binding, is proven at the promised position",
+  run: (w) => astriaHeight(w, "an Astria-backed block with a user's preconfirmed tx", 1),
+  async check(w, heights) {
+    const h = heights[heights.length - 1];
+    const pre = w.heights.find((r) => r.height === h)?.astriaTxs?.preconfirmation;
+    if (!pre) return { ok: false, fact: `height ${h}: the user's Astria tx got no preconfirmation` };
+    const slasher = w.fernet.astriaSlasher!.contract;
+    const c = w.fernet.rollup.contract;
+    const [posted, revealed, slashed, fin] = await Promise.all([
+      slasher.queryFilter(slasher.filters.BindingPosted(h), from(w)),
+      c.queryFilter(c.filters.BlockRevealed(h), from(w)),
+      slasher.queryFilter(slasher.filters.Slashed(h), from(w)),
+      finalizedAs(w, h),
+    ]);
+    const txs = revealed.length ? decodeBlockData(revealed[revealed.length - 1].args.data).txHashes : [];
+    const at = txs[Number(pre.l2Position)]?.toLowerCase();
+    const ok = posted.length === 1 && posted[0].args.digest === pre.bindingDigest && posted[0].args.sequencer === pre.sequencer && fin === Finalization.Proven && at === pre.txHash.toLowerCase() && slashed.length === 0;
+    return {
+      ok,
+      fact: `height ${h}: BindingPosted by ${w.name(posted[0]?.args.sequencer)} (digest ${posted[0]?.args.digest === pre.bindingDigest ? "=" : "≠"} the preconfirmation's), ${Finalization[fin]}, revealed tx ${pre.l2Position} ${at === pre.txHash.toLowerCase() ? "is" : "is NOT"} the user's, ${slashed.length} Slashed`,
+    };
+  },
+};
+
+const astriaReorder: Story = {
+  name: "astria-reorder",
+  title: "reordered top-of-block",
+  expect: "a bonded leader that reorders its Astria top-of-block is slashed from the watcher's evidence (TxMismatch)",
+  async run(w) {
+    const was = w.sequencers.map((s) => s.service.fault);
+    w.sequencers.forEach((s) => (s.service.fault = "reorder-top-of-block"));
+    try {
+      return await astriaHeight(w, "a reordered Astria top-of-block (every sequencer: reorder-top-of-block)", 2);
+    } finally {
+      w.sequencers.forEach((s, i) => (s.service.fault = was[i]));
+    }
+  },
+  async check(w, heights) {
+    const h = heights[heights.length - 1];
+    const slasher = w.fernet.astriaSlasher!.contract;
+    const [slashed, mismatch] = await Promise.all([slasher.queryFilter(slasher.filters.Slashed(h), from(w)), slasher.queryFilter(slasher.filters.TxMismatchProven(h), from(w))]);
+    if (slashed.length !== 1 || slashed[0].args.offence !== OFFENCE_TX_MISMATCH || mismatch.length !== 1) return { ok: false, fact: `height ${h}: ${slashed.length} Slashed, ${mismatch.length} TxMismatchProven` };
+    const e = slashed[0].args;
+    const m = mismatch[0].args;
+    return { ok: true, fact: `TxMismatchProven(${h}, ${w.name(e.sequencer)}: L2 tx ${m.l2Index} is not Astria ${m.astriaHeight}/${m.astriaIndex}); Slashed ${fnt(e.amount)}, bounty ${fnt(e.bounty)} to ${w.name(e.reporter)}` };
+  },
+};
+
 /** The stories by name. */
 export const STORIES: Readonly<Record<StoryName, Story>> = {
   happy,
@@ -170,10 +245,12 @@ export const STORIES: Readonly<Record<StoryName, Story>> = {
   "withheld-proof": withheldProof,
   "missed-reveal": missedReveal,
   "upgrade-signal": upgradeSignal,
+  "astria-preconfirmed": astriaPreconfirmed,
+  "astria-reorder": astriaReorder,
 };
 
 /** Turns the services' log entries into timeline sentences. */
-export function narrator(w: DemoWorld): (e: Entry) => Promise<string | undefined> {
+export function narrator(w: DemoWorld): (e: Entry) => Promise<string | null | undefined> {
   return async (e) => {
     const f = e.fields as Record<string, unknown>;
     const h = typeof f.height === "bigint" ? f.height : f.height === undefined ? undefined : BigInt(String(f.height));
@@ -201,7 +278,20 @@ export function narrator(w: DemoWorld): (e: Entry) => Promise<string | undefined
       case "deposited":
         return `deposited ${fnt(BigInt(String(f.amount)))} into its escrow`;
       case "acted":
+        if (f.action === "submitHeader") return null; // one relayed Astria header per tick: routine
         return f.action === "poke" ? "took the round's randomness snapshot (poke)" : `${f.action}(${h}) for the bounty`;
+      case "astria-top":
+        return `its block opens with the Astria top-of-block: ${f.txs} txs from Astria blocks [${f.astriaStart}, ${f.astriaEnd})`;
+      case "binding-posted":
+        return `posted its Astria binding: blocks [${f.astriaStart}, ${f.astriaEnd}), ${f.entries} entries`;
+      case "astria-bonded":
+        return `bonded ${fnt(BigInt(String(f.amount)))} with the Astria slasher (effective from ${f.effectiveFrom})`;
+      case "astria-evidence":
+        return `found Astria evidence against height ${h}: ${f.action}`;
+      case "fault-reorder-top-of-block":
+        return "FAULT reorder-top-of-block: carries the Astria txs in another order than its binding promises";
+      case "fault-double-binding":
+        return "FAULT double-binding: signs a second binding for the height";
       case "fault-never-propose":
         return `FAULT never-propose: stays silent although it ranks ${f.rank}`;
       case "fault-never-reveal":

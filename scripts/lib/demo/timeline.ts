@@ -35,6 +35,9 @@ const SHOWN = new Set([
   "header-relayed",
   "evidence-submitted",
   "preconfirmed",
+  "astria-top",
+  "astria-bonded",
+  "astria-evidence",
 ]);
 
 /** Collects the services' entries; see the module header. */
@@ -63,22 +66,27 @@ export class Timeline {
     this.out(line);
   }
 
-  /** Prints the entries of the tick just run, prefixed with `stamp`, and forgets them. */
-  async flush(stamp: string, describe: (e: Entry) => Promise<string | undefined>): Promise<void> {
+  /**
+   * Prints the entries of the tick just run and forgets them: an entry with a transaction is stamped
+   * with its L1 block's time, any other with the latest time seen so far in the tick (from `tickStart`).
+   */
+  async flush(tickStart: bigint, stampAt: (timestamp: bigint) => string, describe: (e: Entry) => Promise<string | null | undefined>): Promise<void> {
+    let latest = tickStart;
     const entries = this.pending;
     this.pending = [];
     for (const e of entries) {
       if (!SHOWN.has(e.msg) && e.level === "info") continue;
-      const text = (await describe(e)) ?? `${e.msg} ${fieldText(e.fields)}`;
-      const gas = typeof e.fields.tx === "string" ? await this.gas(e.fields.tx) : "";
+      const described = await describe(e);
+      if (described === null) continue; // routine: left out of the timeline
+      const text = described ?? `${e.msg} ${fieldText(e.fields)}`;
+      const receipt = typeof e.fields.tx === "string" ? await this.provider.getTransactionReceipt(e.fields.tx) : null;
+      const block = receipt ? await this.provider.getBlock(receipt.blockNumber) : null;
+      if (block && BigInt(block.timestamp) > latest) latest = BigInt(block.timestamp);
+      const stamp = stampAt(block ? BigInt(block.timestamp) : latest);
+      const gas = receipt ? `  [gas ${receipt.gasUsed.toLocaleString("en-US")}]` : "";
       const mark = e.level === "warn" ? "! " : e.level === "error" ? "!!" : "  ";
       this.out(`${stamp} ${mark}${e.service.padEnd(10)} ${text}${gas}`);
     }
-  }
-
-  private async gas(hash: string): Promise<string> {
-    const receipt = await this.provider.getTransactionReceipt(hash);
-    return receipt ? `  [gas ${receipt.gasUsed.toLocaleString("en-US")}]` : "";
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { ethers, network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { hexlify, randomBytes, type Signer } from "ethers";
+import { hexlify, keccak256, randomBytes, toUtf8Bytes, ZeroAddress, type Signer } from "ethers";
 import { LOCAL, type Preset } from "../../../sdk/src/config";
 import { connect, type Fernet } from "../../../sdk/src/clients";
 import { ProverFarm, MockProofBackend, type FarmStats } from "../../../sdk/src/prover";
@@ -18,14 +18,23 @@ import type { BlockProver } from "../../../sdk/src/agents";
 import { ProverService } from "../../../sdk/src/services/prover";
 import { SequencerService } from "../../../sdk/src/services/sequencer";
 import { Watcher } from "../../../sdk/src/services/watcher";
+import { AstriaWatcher } from "../../../sdk/src/services/astria-watcher";
+import { AstriaHttpClient, l1Clock, LocalAstria, LOCAL_VOTING_POWER, localValidatorWallets, preconfirmationFromJson, verifyPreconfirmation, type Preconfirmation } from "../../../sdk/src/services/astria-local";
 import { startJsonServer, type JsonServer } from "../../../sdk/src/services/http";
 import { describeError } from "../../../sdk/src/services/log";
-import { BackupReason, ConfirmationStage, Finalization, Phase } from "../../../sdk/src/types";
-import { deploySystem } from "../deploy";
+import { rankSequencers } from "../../../sdk/src/ranking";
+import { BackupReason, ConfirmationStage, Finalization, Phase, type HeightState } from "../../../sdk/src/types";
+import { deployAstria, deploySystem } from "../deploy";
 import { writeDeployment } from "../../deploy";
 import { fnt, short, Timeline, type Entry } from "./timeline";
 
 const TOKEN = 10n ** 18n;
+/** This L2's rollup id on the local Astria stand-in. */
+export const DEMO_ROLLUP_ID = keccak256(toUtf8Bytes("fernet.demo.rollup"));
+/** The local Astria stand-in's chain id. */
+const ASTRIA_CHAIN_ID = "astria-local";
+/** Stand-in validator keys of the local Astria (public, development only). */
+const ASTRIA_VALIDATORS = 4;
 /** L1 seconds per driver tick (a third of a local phase). */
 export const TICK_SECONDS = 4;
 /** A height that has not ended after this many ticks is a failure of the demo, not a hang. */
@@ -80,6 +89,23 @@ export interface HeightReport {
   readonly farmJobs: number;
   readonly farmMs: number;
   readonly userTx?: { hash: string; stages: string[] };
+  /** The user's txs routed through the local Astria this height, and the preconfirmation of the first. */
+  readonly astriaTxs?: { hashes: string[]; preconfirmation?: Preconfirmation };
+}
+
+/**
+ * The rollup's phase of `s`'s height at L1 time `t`, by the contract's rule (RoundLib.phaseAt) with
+ * the record's flags as `s` has them: the phase a transaction mined at `t` left the height in.
+ */
+function phaseAt(s: HeightState, t: bigint): Phase {
+  const r = s.record;
+  if (t < s.roundStart) return Phase.NotStarted;
+  if (t < s.proposalDeadline) return Phase.Proposal;
+  if (r.proposer === ZeroAddress) return Phase.Backup;
+  if (t < s.commitmentDeadline) return Phase.Commitment;
+  if (r.prover === ZeroAddress) return Phase.Backup;
+  if (!r.revealed) return t < s.revealDeadline ? Phase.Reveal : Phase.Backup;
+  return t < s.provingDeadline ? Phase.Proving : Phase.Backup;
 }
 
 /** See the module header. */
@@ -92,6 +118,8 @@ export class DemoWorld {
   private readonly servers: JsonServer[] = [];
   private readonly farms: ProverFarm[] = [];
   private lastTimestamp = 0n;
+  /** Whether the local Astria produces a block every tick (from the Astria stories on). */
+  astriaActive = false;
 
   private constructor(
     readonly options: DemoOptions,
@@ -101,6 +129,7 @@ export class DemoWorld {
     readonly sequencers: Named<SequencerService>[],
     readonly provers: Named<ProverService>[],
     readonly watcher: Named<Watcher>,
+    readonly astria: { readonly local: LocalAstria; readonly url: string; readonly watcher: AstriaWatcher },
     readonly signers: { deployer: HardhatEthersSigner; user: HardhatEthersSigner; extra: HardhatEthersSigner[] },
   ) {}
 
@@ -133,6 +162,13 @@ export class DemoWorld {
       },
     });
     const rollupAddress = await d.rollup.getAddress();
+    const wallets = localValidatorWallets(ASTRIA_VALIDATORS);
+    const astriaContracts = await deployAstria({
+      preset,
+      deployer,
+      rollup: rollupAddress,
+      chain: { chainId: ASTRIA_CHAIN_ID, validators: wallets.map((w) => ({ signer: w.address, votingPower: LOCAL_VOTING_POWER })), activeFromHeight: 1n, rollupId: DEMO_ROLLUP_ID, startHeight: 1n },
+    });
     await (await token.approve(rollupAddress, 1_000n * TOKEN)).wait();
     await (await d.rollup.fundRewards(1_000n * TOKEN)).wait();
     const { chainId } = await ethers.provider.getNetwork();
@@ -144,15 +180,28 @@ export class DemoWorld {
       deployBlock: d.deployBlock,
       verifierIsMock: d.verifierIsMock,
       writtenBy: "demo" as const,
-      contracts: { token: await token.getAddress(), registry: await d.registry.getAddress(), verifier: await d.verifier.getAddress(), rollup: rollupAddress },
+      contracts: {
+        token: await token.getAddress(),
+        registry: await d.registry.getAddress(),
+        verifier: await d.verifier.getAddress(),
+        rollup: rollupAddress,
+        astriaLightClient: await astriaContracts.lightClient.getAddress(),
+        astriaSlasher: await astriaContracts.slasher.getAddress(),
+      },
     };
     const deploymentFile = writeDeployment(deployment);
     timeline.say(`deployed: rollup ${rollupAddress}; addresses in ${deploymentFile} (verifier: MockProofVerifier, a NOT SOUND stub)`);
     const reader = await connect(deployment, ethers.provider);
 
     const names = new Map<string, string>();
-    const watcher = { name: "watcher", address: watcherSigner.address, service: new Watcher((await connect(deployment, watcherSigner, { checkCode: false })).rollup, timeline.logger("watcher")) };
-    const world = new DemoWorld(options, timeline, reader, deploymentFile, [], [], watcher, { deployer, user, extra });
+    const watcherFernet = await connect(deployment, watcherSigner, { checkCode: false });
+    const watcher = { name: "watcher", address: watcherSigner.address, service: new Watcher(watcherFernet.rollup, timeline.logger("watcher")) };
+    // The local Astria stand-in (its blocks are signed with the light client's public stand-in keys) over HTTP.
+    const local = new LocalAstria({ chainId: ASTRIA_CHAIN_ID, rollupId: DEMO_ROLLUP_ID, wallets, domain: await reader.astriaSlasher!.domain(), clock: l1Clock(ethers.provider), log: timeline.logger("astria") });
+    const astriaServer = await local.serve({ host: "127.0.0.1", port: 0 });
+    const astria = { local, url: astriaServer.url, watcher: new AstriaWatcher({ fernet: watcherFernet, source: new AstriaHttpClient(astriaServer.url), log: timeline.logger("watcher") }) };
+    const world = new DemoWorld(options, timeline, reader, deploymentFile, [], [], watcher, astria, { deployer, user, extra });
+    world.servers.push(astriaServer);
     const as = (s: Signer) => connect(deployment, s, { checkCode: false });
 
     // Provers: prover-1 quotes the minimum bond and fills backup heights; prover-2 offers a higher
@@ -182,7 +231,7 @@ export class DemoWorld {
     for (const [i, s] of seqSigners.entries()) {
       const name = `seq-${i + 1}`;
       names.set(s.address, name);
-      const service = new SequencerService({ fernet: await as(s), address: s.address, signer: s, provers: world.provers.map((p) => p.url!), log: timeline.logger(name), maxTxs: 64 });
+      const service = new SequencerService({ fernet: await as(s), address: s.address, signer: s, provers: world.provers.map((p) => p.url!), log: timeline.logger(name), maxTxs: 64, astria: { source: new AstriaHttpClient(astria.url) } });
       const server = await startJsonServer({ host: "127.0.0.1", port: 0, routes: service.routes(), log: timeline.logger(name) });
       world.servers.push(server);
       world.sequencers.push({ name, address: s.address, service, url: server.url });
@@ -190,6 +239,7 @@ export class DemoWorld {
     names.set(watcherSigner.address, "watcher");
     names.set(user.address, "user");
     for (const [k, v] of names) world.names.set(k, v);
+    timeline.say(`local Astria stand-in (NOT Astria: public stand-in validator keys) at ${astria.url}; light client ${deployment.contracts.astriaLightClient}, slasher ${deployment.contracts.astriaSlasher}`);
     timeline.say(`services: ${world.sequencers.map((s) => `${s.name} ${s.url}`).join(", ")}`);
     timeline.say(`          ${world.provers.map((p) => `${p.name} ${p.url}`).join(", ")}, watcher; prover farms of ${options.workers} thread(s), ${options.workPerJob} hash iterations${options.jobMs ? ` and at least ${options.jobMs} ms` : ""} per job`);
     return world;
@@ -210,6 +260,50 @@ export class DemoWorld {
         return run;
       },
     };
+  }
+
+  /**
+   * Every sequencer bonds the Astria slasher's minimum (as `--astria-bond` does) and the local Astria
+   * starts producing a block every tick. A bond backs the heights whose leader becomes known
+   * `optInDelay` after it.
+   */
+  async activateAstria(): Promise<void> {
+    const { minimumBond } = await this.fernet.astriaSlasher!.getConfig();
+    await this.inFewBlocks(() => this.sequencers.map((s) => s.service.ensureAstriaBond(minimumBond)));
+    this.astriaActive = true;
+  }
+
+  /**
+   * Runs `start`'s transactions with automine off, mining one block whenever the pending ones stop
+   * growing, so that N services' transactions cost one L1 block (one second) per sequential step
+   * instead of one each, and no round loses its proposal phase to them.
+   */
+  private async inFewBlocks<T>(start: () => Promise<T>[]): Promise<T[]> {
+    const provider = ethers.provider;
+    const pending = async () => ((await provider.send("eth_getBlockByNumber", ["pending", false])) as { transactions: unknown[] }).transactions.length;
+    await provider.send("evm_setAutomine", [false]);
+    try {
+      let settled = false;
+      const all = Promise.all(start()).finally(() => (settled = true));
+      const deadline = Date.now() + 60_000;
+      let last = -1;
+      while (!settled) {
+        if (Date.now() > deadline) throw new Error("the services' transactions were not all mined within 60 s");
+        await new Promise((r) => setTimeout(r, 50));
+        const n = await pending();
+        if (n > 0 && n === last) await provider.send("evm_mine", []);
+        last = n;
+      }
+      return await all;
+    } finally {
+      await provider.send("evm_setAutomine", [true]);
+    }
+  }
+
+  /** The best-ranked eligible sequencer of the pending height, if its seed is known. */
+  async leaderOf(height: bigint): Promise<string | undefined> {
+    const ranking = await rankSequencers(this.fernet.rollup, this.fernet.registry, height);
+    return ranking[0]?.sequencer;
   }
 
   /** A display name for an address. */
@@ -239,8 +333,10 @@ export class DemoWorld {
 
   /** Every service takes its step, as `follow()` would run it; a failed step is logged, never fatal. */
   private async stepAll(): Promise<void> {
+    if (this.astriaActive) await this.astria.local.produceBlock();
     const steps: Array<[string, () => Promise<void>]> = [
       ["watcher", () => this.watcher.service.step()],
+      ["watcher", () => this.astria.watcher.step()],
       ...this.sequencers.map((s): [string, () => Promise<void>] => [s.name, () => s.service.step()]),
       ...this.provers.map((p): [string, () => Promise<void>] => [p.name, () => p.service.step()]),
     ];
@@ -274,6 +370,36 @@ export class DemoWorld {
     return hashes[0];
   }
 
+  /** The user sends `count` fresh txs through the local Astria (HTTP); returns their L2 tx hashes. */
+  private async sendAstriaTxs(count: number): Promise<string[]> {
+    const hashes: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = await fetch(`${this.astria.url}/tx`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rollupId: DEMO_ROLLUP_ID, data: hexlify(randomBytes(48)) }) });
+      const body = (await r.json()) as { txHash?: string; message?: string };
+      if (!r.ok || !body.txHash) throw new Error(`the local Astria refused the user's tx: ${r.status} ${body.message ?? ""}`);
+      hashes.push(body.txHash);
+    }
+    return hashes;
+  }
+
+  /**
+   * The preconfirmation of `txHash` once the leader's binding covers it (GET /preconfirmation), checked
+   * as a user checks it: the stand-in's validators must hash to the light client's set, then every
+   * signature and proof (`verifyPreconfirmation`). Undefined while there is none yet.
+   */
+  private async preconfirmation(txHash: string): Promise<Preconfirmation | undefined> {
+    const r = await fetch(`${this.astria.url}/preconfirmation/${txHash}`);
+    if (r.status === 409) return undefined;
+    if (!r.ok) throw new Error(`GET /preconfirmation/${txHash}: ${r.status} ${await r.text()}`);
+    const pre = preconfirmationFromJson(await r.json());
+    const lightClient = this.fernet.astriaLightClient!;
+    const validators = this.astria.local.validators;
+    const [set, hash] = await Promise.all([lightClient.validatorSetAt(pre.setId), lightClient.hashValidatorSet(validators)]);
+    if (set.setHash !== hash) throw new Error(`the local Astria's validators do not hash to the light client's set ${pre.setId}`);
+    verifyPreconfirmation(pre, { domain: await this.fernet.astriaSlasher!.domain(), validators, rollupId: DEMO_ROLLUP_ID });
+    return pre;
+  }
+
   /** The highest stage any sequencer reports for `hash` (GET /tx/:hash). */
   private async userTxStage(hash: string): Promise<ConfirmationStage> {
     let best = ConfirmationStage.Unknown;
@@ -290,7 +416,7 @@ export class DemoWorld {
    * Runs the pending height to its end (proven, or a backup block), printing its timeline, and
    * reports what the chain says happened.
    */
-  async runHeight(story: string, describe: (e: Entry) => Promise<string | undefined>): Promise<HeightReport> {
+  async runHeight(story: string, describe: (e: Entry) => Promise<string | null | undefined>, opts: { readonly astriaTxs?: number } = {}): Promise<HeightReport> {
     const rollup = this.fernet.rollup;
     const height = await rollup.pendingHeight();
     let state = await rollup.getHeightState(height);
@@ -298,34 +424,46 @@ export class DemoWorld {
     const firstBlock = (await ethers.provider.getBlockNumber()) + 1;
     this.timeline.say(`\n── height ${height} · ${story} ${"─".repeat(Math.max(0, 60 - story.length))}`);
     const userTx = this.options.txs > 0 ? await this.sendUserTxs(this.options.txs) : undefined;
+    const astriaTxs = opts.astriaTxs ? await this.sendAstriaTxs(opts.astriaTxs) : undefined;
+    let preconfirmation: Preconfirmation | undefined;
     const stages: string[] = [];
     let lastStage = ConfirmationStage.Unknown;
     let lastPhase: Phase | undefined;
     for (let tick = 0; ; tick++) {
       if (tick >= MAX_TICKS_PER_HEIGHT) throw new Error(`height ${height} did not end after ${tick} ticks of ${TICK_SECONDS} s (phase ${Phase[state.phase]})`);
       state = await rollup.getHeightState(height);
-      const at = (await this.now()) - state.roundStart;
-      const stamp = `  t+${String(at).padStart(3)}s ${Phase[state.phase].padEnd(10)}`;
+      const tickStart = await this.now();
+      const stamp = `  t+${String(tickStart - state.roundStart).padStart(3)}s ${Phase[state.phase].padEnd(10)}`;
       if (state.phase !== lastPhase) {
         const why = state.phase === Phase.Backup ? ` (${BackupReason[state.backupReason]})` : "";
         this.timeline.say(`${stamp} ── phase ${Phase[state.phase]}${why}`);
         lastPhase = state.phase;
       }
       await this.stepAll();
-      await this.timeline.flush(stamp, describe);
+      const after = await rollup.getHeightState(height);
+      const stampAt = (t: bigint): string => `  t+${String(t - after.roundStart).padStart(3)}s ${Phase[phaseAt(after, t)].padEnd(10)}`;
+      await this.timeline.flush(tickStart, stampAt, describe);
+      const seen = stampAt(await this.now());
       if (userTx) {
         const stage = await this.userTxStage(userTx);
         if (stage !== lastStage) {
           stages.push(ConfirmationStage[stage]);
-          this.timeline.say(`${stamp}   user       tx ${short(userTx)} → stage ${stage} ${ConfirmationStage[stage]}`);
+          this.timeline.say(`${seen}   user       tx ${short(userTx)} → stage ${stage} ${ConfirmationStage[stage]}`);
           lastStage = stage;
+        }
+      }
+      if (astriaTxs && !preconfirmation) {
+        preconfirmation = await this.preconfirmation(astriaTxs[0]);
+        if (preconfirmation) {
+          const p = preconfirmation;
+          this.timeline.say(`${seen}   user       preconfirmed: Astria tx ${short(p.txHash)} (Astria block ${p.astriaHeight}) is promised at L2 height ${p.binding.l2Height}, position ${p.l2Position}, by ${this.name(p.sequencer)}'s signed binding (verified against the light client's validator set)`);
         }
       }
       if ((await rollup.pendingHeight()) > height) break;
       const now = await this.now();
       await this.moveTo((this.lastTimestamp > now ? this.lastTimestamp : now) + BigInt(TICK_SECONDS));
     }
-    const report = await this.report(height, story, firstBlock, userTx ? { hash: userTx, stages } : undefined, state.backupReason);
+    const report = { ...(await this.report(height, story, firstBlock, userTx ? { hash: userTx, stages } : undefined, state.backupReason)), ...(astriaTxs ? { astriaTxs: { hashes: astriaTxs, preconfirmation } } : {}) };
     this.heights.push(report);
     const how = report.outcome === "proven" ? `proven by ${report.prover}` : `backup block (${BackupReason[report.backupReason]}) by ${report.submitter}`;
     this.timeline.say(`  height ${height} ended: ${how}; protocol gas ${report.gasUsed.toLocaleString("en-US")}${report.farmJobs ? `; farm ${report.farmJobs} jobs in ${report.farmMs} ms` : ""}`);
