@@ -177,9 +177,17 @@ export async function now(provider: JsonRpcProvider): Promise<bigint> {
 
 /** Mines one block at `t` (or one second after the latest, if that is later); the node's clock goes on from there. */
 export async function timeTo(provider: JsonRpcProvider, t: bigint): Promise<void> {
-  const current = await now(provider);
-  await provider.send("evm_setNextBlockTimestamp", [Number(t > current ? t : current + 1n)]);
-  await provider.send("evm_mine", []);
+  // Services under test mine blocks meanwhile: a timestamp taken by one of them is retried (bounded).
+  for (let attempt = 1; ; attempt++) {
+    const current = await now(provider);
+    try {
+      await provider.send("evm_setNextBlockTimestamp", [Number(t > current ? t : current + 1n)]);
+      await provider.send("evm_mine", []);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/previous block's timestamp|lower than the previous/i.test(String((error as Error).message))) throw error;
+    }
+  }
 }
 
 /** A random block for the pending height. */

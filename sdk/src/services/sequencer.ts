@@ -35,7 +35,7 @@ import { ContractRevertError } from "../contract-errors";
 import type { Quote } from "../eip712";
 import { FernetError } from "../errors";
 import { blockHash, buildHeader, type Header } from "../hashing";
-import { rankSequencers } from "../ranking";
+import { rankSequencers, SeedNotKnownError } from "../ranking";
 import { ConfirmationStage, Finalization, Phase, type HeightState, type SequencerReceipt } from "../types";
 import { HttpError, toJson, type JsonHandler, type JsonResponse } from "./http";
 import { describeError, type Logger } from "./log";
@@ -101,6 +101,16 @@ interface OwnBlock {
   final?: boolean;
   /** Present when the block was built under an Astria bond in force. */
   astria?: OwnAstria;
+}
+
+/** This sequencer's place at an upcoming height (`GET /schedule`, log `schedule`). */
+export interface UpcomingHeight {
+  readonly height: bigint;
+  /** 1 = leads; undefined when this key is not eligible there. */
+  readonly rank?: number;
+  /** Eligible sequencers at that height. */
+  readonly of: number;
+  readonly leader: string;
 }
 
 /** How long a prover may take to answer. */
@@ -177,6 +187,8 @@ export class SequencerService {
   private readonly includedElsewhere = new Map<bigint, string[]>();
   /** The last L1 block scanned for `BlockRevealed`. */
   private scannedBlock = -1;
+  /** This key's rank at the pending height and the next `lookahead - 1` (those whose seed is known). */
+  private upcoming: { pending: bigint; heights: UpcomingHeight[] } = { pending: -1n, heights: [] };
   private readonly astria?: { source: AstriaSource; slasher: AstriaSlasherClient; lightClient: AstriaLightClientClient };
 
   constructor(options: {
@@ -245,6 +257,7 @@ export class SequencerService {
       "POST /tx": ({ body }) => this.submit(body),
       "GET /tx/:param": ({ param }) => this.status(param ?? ""),
       "GET /health": async () => ({ status: 200, body: { ok: true, sequencer: this.address, pool: this.pool.size } }),
+      "GET /schedule": async () => ({ status: 200, body: { sequencer: this.address, pending: this.upcoming.pending.toString(), heights: this.upcoming.heights.map((u) => ({ ...u, height: u.height.toString() })) } }),
     };
   }
 
@@ -285,6 +298,7 @@ export class SequencerService {
     const s = await this.fernet.rollup.getHeightState(height);
     await this.releaseLost(height, s);
     await this.dropIncludedElsewhere(height);
+    if (this.upcoming.pending !== height) await this.lookAhead(height);
     if (s.phase === Phase.Proposal && !this.blocks.has(height) && s.record.proposer !== this.address) await this.maybePropose(s);
     const own = this.blocks.get(height);
     if (!own || s.record.proposer !== this.address || s.record.blockHash !== blockHash(own.header)) return;
@@ -337,6 +351,26 @@ export class SequencerService {
       this.save();
       this.log.info("block-lost", { height, txs: own.txHashes.length });
     }
+  }
+
+  /**
+   * This key's rank at the pending height and the `lookahead - 1` after it (as far as their seeds are
+   * known), once per pending height; logged as `schedule` and served by `GET /schedule`.
+   */
+  private async lookAhead(pending: bigint): Promise<void> {
+    const { lookahead } = await this.fernet.rollup.getConfig();
+    const heights: UpcomingHeight[] = [];
+    for (let h = pending; h < pending + lookahead; h++) {
+      const ranking = await rankSequencers(this.fernet.rollup, this.fernet.registry, h).catch((error: unknown) => {
+        if (error instanceof SeedNotKnownError) return undefined;
+        throw error;
+      });
+      if (!ranking) break;
+      const i = ranking.findIndex((r) => r.sequencer === this.address);
+      heights.push({ height: h, ...(i < 0 ? {} : { rank: i + 1 }), of: ranking.length, leader: ranking[0]?.sequencer ?? ZeroAddress });
+    }
+    this.upcoming = { pending, heights };
+    this.log.info("schedule", { pending, heights: heights.map((u) => `${u.height}:${u.rank === undefined ? "-" : u.rank}/${u.of}`).join(" "), leads: heights.filter((u) => u.rank === 1).map((u) => u.height) });
   }
 
   /**
