@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { LOCAL, getPreset } from "../../sdk/src/config";
 import { deployAstria, deploySystem, DEFAULT_GENESIS_ARCHIVE } from "../../scripts/lib/deploy";
 import { writeDeployment } from "../../scripts/deploy";
+import { localValidatorWallets } from "../../sdk/src/services/astria-local";
 
 describe("Deployment scripts", () => {
   it("deploys the suite with the rollup authorised as the registry's slasher and the preset applied", async () => {
@@ -62,6 +63,9 @@ describe("Deployment scripts", () => {
     expect(cfg.rollupId).to.equal(chain.rollupId);
     expect(cfg.minimumBond).to.equal(LOCAL.astria.minimumBond);
     expect(cfg.unbondDelay).to.equal(LOCAL.astria.unbondDelay);
+    // The example's validators are the local Astria stand-in's public keys, so `fernet astria` runs on it.
+    const standIn = localValidatorWallets(chain.validators.length).map((w) => w.address.toLowerCase()).sort();
+    expect(chain.validators.map((v: { signer: string }) => v.signer.toLowerCase()).sort()).to.deep.equal(standIn);
   });
 
   it("writes deployments/<network>.json", () => {
