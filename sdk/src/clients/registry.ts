@@ -10,8 +10,9 @@
  * const all = await registry.listSequencerEntries();
  * ```
  */
-import { getAddress, type ContractRunner, type ContractTransactionReceipt } from "ethers";
+import { type ContractRunner, type ContractTransactionReceipt } from "ethers";
 import { FernetError } from "../errors";
+import { checksumBody } from "../words";
 import { decoded } from "../contract-errors";
 import { SequencerRegistry__factory, type SequencerRegistry } from "../generated/typechain";
 import { Eligibility, SequencerStatus, type RegistryParameters, type SequencerInfo, type SlasherChange } from "../types";
@@ -32,6 +33,8 @@ const ROW_WORDS = 9;
 /**
  * Decodes the return data of `getSequencers` (`SequencerEntry[]`) straight from the hex words: the
  * generic ABI decoder takes about 0.45 ms a row, this a few microseconds (parity-tested against it).
+ * Addresses are checksummed with the SDK's own keccak permutation (ethers' `getAddress` cost about
+ * 10 µs each, two a row).
  *
  * @example
  * ```ts
@@ -41,7 +44,7 @@ const ROW_WORDS = 9;
 export function decodeSequencerPage(hex: string): SequencerEntry[] {
   const word = (i: number): string => hex.slice(2 + i * 64, 2 + (i + 1) * 64);
   const uint = (i: number): bigint => BigInt(`0x${word(i)}`);
-  const addr = (i: number): string => getAddress(`0x${word(i).slice(24)}`);
+  const addr = (i: number): string => checksumBody(hex.slice(2 + i * 64 + 24, 2 + (i + 1) * 64));
   if (hex.length < 2 + 128) throw new FernetError("Malformed getSequencers answer.", "Check that the address is a SequencerRegistry.");
   const start = Number(uint(0)) / 32;
   const length = Number(uint(start));
