@@ -15,7 +15,15 @@ import { addressWord, bswap, digestToBigInt, requireHexAddress } from "./words";
 
 const coder = AbiCoder.defaultAbiCoder();
 
-/** An L2 block header, as `IFernetRollup.Header`. */
+/**
+ * An L2 block header, as `IFernetRollup.Header`.
+ *
+ * @example
+ * ```ts
+ * const header: Header = buildHeader({ height: 1n, parentArchive, archive, txHashes, data });
+ * await rollup.propose(header);
+ * ```
+ */
 export interface Header {
   height: bigint;
   parentArchive: string;
@@ -26,15 +34,36 @@ export interface Header {
   signal: string;
 }
 
-/** ABI type of a header tuple. */
+/**
+ * ABI type of a header tuple.
+ *
+ * @example
+ * ```ts
+ * const encoded = AbiCoder.defaultAbiCoder().encode([HEADER_ABI_TYPE], [headerTuple(header)]);
+ * ```
+ */
 export const HEADER_ABI_TYPE = "tuple(uint256,bytes32,bytes32,bytes32,uint256,bytes32,bytes32)";
 
-/** Header fields in ABI order. */
+/**
+ * Header fields in ABI order.
+ *
+ * @example
+ * ```ts
+ * const [height, parentArchive] = headerTuple(header);
+ * ```
+ */
 export function headerTuple(h: Header): [bigint, string, string, string, bigint, string, string] {
   return [h.height, h.parentArchive, h.archive, h.txsRoot, h.txCount, h.dataHash, h.signal];
 }
 
-/** `keccak256(abi.encode(header))`. */
+/**
+ * `keccak256(abi.encode(header))`.
+ *
+ * @example
+ * ```ts
+ * const hash = blockHash(header); // what BlockProposed reports and quotes sign
+ * ```
+ */
 export function blockHash(header: Header): string {
   return keccak256(coder.encode([HEADER_ABI_TYPE], [headerTuple(header)]));
 }
@@ -131,7 +160,14 @@ export function scorer(seed: string): (sequencer: string) => bigint {
   };
 }
 
-/** The public-inputs hash a proof must commit to (chain, rollup, height, archives, txs root and count, data, prover). */
+/**
+ * The public-inputs hash a proof must commit to (chain, rollup, height, archives, txs root and count, data, prover).
+ *
+ * @example
+ * ```ts
+ * const inputs = publicInputsHash(chainId, rollup.address, header, prover);
+ * ```
+ */
 export function publicInputsHash(chainId: bigint, rollup: string, header: Header, prover: string): string {
   return keccak256(
     coder.encode(
@@ -151,20 +187,48 @@ export function publicInputsHash(chainId: bigint, rollup: string, header: Header
   );
 }
 
-/** Domain tag of the NOT SOUND mock verifier (`MockProofVerifier.MOCK_PROOF_DOMAIN`). */
+/**
+ * Domain tag of the NOT SOUND mock verifier (`MockProofVerifier.MOCK_PROOF_DOMAIN`).
+ *
+ * @example
+ * ```ts
+ * mockProof(inputs) === keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32"], [MOCK_PROOF_DOMAIN, inputs])); // true
+ * ```
+ */
 export const MOCK_PROOF_DOMAIN = keccak256(toUtf8Bytes("fernet.MockProofVerifier.v1"));
 
-/** The one proof the NOT SOUND `MockProofVerifier` accepts for `inputsHash`. */
+/**
+ * The one proof the NOT SOUND `MockProofVerifier` accepts for `inputsHash`.
+ *
+ * @example
+ * ```ts
+ * await rollup.submitProof(header, mockProof(publicInputsHash(chainId, rollup.address, header, prover)));
+ * ```
+ */
 export function mockProof(inputsHash: string): string {
   return keccak256(coder.encode(["bytes32", "bytes32"], [MOCK_PROOF_DOMAIN, inputsHash]));
 }
 
-/** Hash of two ordered tree nodes: `keccak256(abi.encodePacked(left, right))`. */
+/**
+ * Hash of two ordered tree nodes: `keccak256(abi.encodePacked(left, right))`.
+ *
+ * @example
+ * ```ts
+ * const parent = hashPair(leftChild, rightChild);
+ * ```
+ */
 export function hashPair(left: string, right: string): string {
   return keccak256(concat([left, right]));
 }
 
-/** Thrown when a Merkle index is outside the tree. */
+/**
+ * Thrown when a Merkle index is outside the tree.
+ *
+ * @example
+ * ```ts
+ * try { txProof(txHashes, 9); } catch (e) { if (e instanceof MerkleIndexError) console.log(e.index, e.size); }
+ * ```
+ */
 export class MerkleIndexError extends FernetError {
   override name = "MerkleIndexError";
   constructor(
@@ -185,6 +249,12 @@ function padded(leaves: readonly string[]): string[] {
 /**
  * The txs root: keccak Merkle root of the ordered tx hashes, zero-padded to a power of two.
  * Zero txs give the zero hash; one tx gives its own hash.
+ *
+ * @example
+ * ```ts
+ * txsRoot([]) === ZeroHash; // true
+ * const root = txsRoot(txHashes);
+ * ```
  */
 export function txsRoot(txHashes: readonly string[]): string {
   if (txHashes.length === 0) return ZeroHash;
@@ -197,7 +267,15 @@ export function txsRoot(txHashes: readonly string[]): string {
   return level[0];
 }
 
-/** The sibling path (bottom-up) proving tx `index` against {@link txsRoot}. */
+/**
+ * The sibling path (bottom-up) proving tx `index` against {@link txsRoot}.
+ *
+ * @example
+ * ```ts
+ * const proof = txProof(txHashes, 2);
+ * rootFromProof(txHashes[2], 2, proof) === txsRoot(txHashes); // true
+ * ```
+ */
 export function txProof(txHashes: readonly string[], index: number): string[] {
   if (!Number.isInteger(index) || index < 0 || index >= txHashes.length) {
     throw new MerkleIndexError(index, txHashes.length);
@@ -215,7 +293,14 @@ export function txProof(txHashes: readonly string[], index: number): string[] {
   return proof;
 }
 
-/** Recomputes the root from a leaf, its index and its sibling path. */
+/**
+ * Recomputes the root from a leaf, its index and its sibling path.
+ *
+ * @example
+ * ```ts
+ * const included = rootFromProof(txHash, index, proof) === header.txsRoot;
+ * ```
+ */
 export function rootFromProof(leaf: string, index: number, proof: readonly string[]): string {
   let node = leaf;
   let i = index;
@@ -226,7 +311,15 @@ export function rootFromProof(leaf: string, index: number, proof: readonly strin
   return node;
 }
 
-/** Inputs to {@link buildHeader}. */
+/**
+ * Inputs to {@link buildHeader}.
+ *
+ * @example
+ * ```ts
+ * const input: HeaderInput = { height: 1n, parentArchive, archive, txHashes, data: encodeBlockData(txHashes) };
+ * const header = buildHeader(input);
+ * ```
+ */
 export interface HeaderInput {
   height: bigint;
   parentArchive: string;
@@ -237,7 +330,15 @@ export interface HeaderInput {
   signal?: string;
 }
 
-/** Builds a header from its txs and data: computes txsRoot, txCount and dataHash. */
+/**
+ * Builds a header from its txs and data: computes txsRoot, txCount and dataHash.
+ *
+ * @example
+ * ```ts
+ * const data = encodeBlockData(txHashes);
+ * const header = buildHeader({ height, parentArchive: await rollup.archive(), archive, txHashes, data });
+ * ```
+ */
 export function buildHeader(input: HeaderInput): Header {
   return {
     height: input.height,

@@ -24,6 +24,11 @@ import { TokenClient } from "./token";
  * Rows per `getSequencers` call. About 7,000 gas a row, so even 1,000 rows fit any node's call gas
  * cap, but the EVM's memory cost grows with the square of the page: 250-row pages, all requested at
  * once, are the fastest against `hardhat node` (bench/sdk-ranking.md).
+ *
+ * @example
+ * ```ts
+ * const entries = await registry.listSequencerEntries({ pageSize: REGISTRY_PAGE_SIZE * 2 });
+ * ```
  */
 export const REGISTRY_PAGE_SIZE = 250;
 
@@ -67,10 +72,24 @@ export function decodeSequencerPage(hex: string): SequencerEntry[] {
   return rows;
 }
 
-/** One row of the paged registry view: a registered key with its registration and status now. */
+/**
+ * One row of the paged registry view: a registered key with its registration and status now.
+ *
+ * @example
+ * ```ts
+ * const active: SequencerEntry[] = (await registry.listSequencerEntries()).filter((e) => e.status === SequencerStatus.Active);
+ * ```
+ */
 export type SequencerEntry = SequencerInfo;
 
-/** Options of {@link RegistryClient.listSequencerEntries}. */
+/**
+ * Options of {@link RegistryClient.listSequencerEntries}.
+ *
+ * @example
+ * ```ts
+ * const entries = await registry.listSequencerEntries({ pageSize: 500, blockTag: 19_000_000 });
+ * ```
+ */
 export interface ListOptions {
   /** Rows per call (default {@link REGISTRY_PAGE_SIZE}). */
   pageSize?: number;
