@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { AbiCoder, getAddress, hexlify, keccak256, randomBytes, ZeroAddress } from "ethers";
-import { decodeSequencerPage, FernetError, rankBySeed, scoreOf, scorer } from "../../sdk/src";
+import { decodeSequencerPage, FernetError, rankBySeed, RegistryClient, scoreOf, scorer } from "../../sdk/src";
 import { keccakF1600 } from "../../sdk/src/keccak";
 import { checksumBody } from "../../sdk/src/words";
 import { load } from "../helpers/fixtures";
@@ -99,5 +99,33 @@ describe("SDK fast scoring", () => {
     const rows = decodeSequencerPage(raw);
     expect(rows.map((r) => r.address)).to.deep.equal(w.sequencers.map((s) => s.address));
     expect(rows.map((r) => r.withdrawer)).to.deep.equal(await Promise.all(w.sequencers.map(async (s) => (await w.registry.getSequencer(s.address)).withdrawer)));
+  });
+});
+
+describe("SDK registry pages", () => {
+  it("reads the same pages through a JSON-RPC provider's send and through a bare provider's call, at the block given", async () => {
+    const w = await load(deployWorld);
+    const before = await ethers.provider.getBlockNumber();
+    await w.token.connect(w.stranger).approve(w.registry.target, ethers.MaxUint256);
+    await w.registry.connect(w.stranger).register(w.stranger.address, w.stranger.address);
+    // A provider without `send` (only the Provider interface): pages go through `call`.
+    const bare = new Proxy(ethers.provider, {
+      get(target, prop, receiver) {
+        if (prop === "send") return undefined;
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const viaSend = new RegistryClient(w.registry.target as string, ethers.provider);
+    const viaCall = new RegistryClient(w.registry.target as string, bare);
+    const all = await viaSend.listSequencerEntries({ pageSize: 3 });
+    expect(all.map((e) => e.address)).to.deep.equal([...w.sequencers.map((s) => s.address), w.stranger.address]);
+    expect(await viaCall.listSequencerEntries({ pageSize: 3 })).to.deep.equal(all);
+    expect(await viaSend.getSequencers(0n, 100n, "latest")).to.deep.equal(all);
+    // At the block before the registration, both read the registry as it was then.
+    const earlier = await viaSend.listSequencerEntries({ blockTag: before });
+    expect(earlier.map((e) => e.address)).to.deep.equal(w.sequencers.map((s) => s.address));
+    expect(await viaCall.listSequencerEntries({ blockTag: before })).to.deep.equal(earlier);
+    expect(await viaCall.getSequencers(0n, 100n, before)).to.deep.equal(earlier);
   });
 });

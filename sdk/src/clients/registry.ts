@@ -10,7 +10,7 @@
  * const all = await registry.listSequencerEntries();
  * ```
  */
-import { type ContractRunner, type ContractTransactionReceipt } from "ethers";
+import { isHexString, toQuantity, type ContractRunner, type ContractTransactionReceipt } from "ethers";
 import { FernetError } from "../errors";
 import { checksumBody } from "../words";
 import { decoded } from "../contract-errors";
@@ -338,7 +338,15 @@ export class RegistryClient {
     const provider = this.runner.provider;
     if (!provider) throw new FernetError("The client has no provider.", "Connect the client with a provider or a signer that has one.");
     const data = this.contract.interface.encodeFunctionData("getSequencers", [offset, limit]);
-    const out = await decoded(() => provider.call({ to: this.address, data, blockTag }));
+    // A JSON-RPC provider's `send` hands back the answer's hex as it came: `call` would parse it into
+    // bytes and format it back to hex (about a fifth of the client's time on a 10,000-row listing).
+    const send = (provider as { send?: (method: string, params: unknown[]) => Promise<unknown> }).send;
+    const out = await decoded(async () =>
+      typeof send === "function"
+        ? send.call(provider, "eth_call", [{ to: this.address, data }, typeof blockTag === "number" ? toQuantity(blockTag) : (blockTag ?? "latest")])
+        : provider.call({ to: this.address, data, blockTag }),
+    );
+    if (typeof out !== "string" || !isHexString(out)) throw new FernetError("Malformed getSequencers answer.", "Check that the address is a SequencerRegistry.");
     return decodeSequencerPage(out);
   }
 
