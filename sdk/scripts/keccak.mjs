@@ -119,6 +119,6 @@ for (let i = 0; i < 25; i++) emit(`  s[${2 * i}] = ${L(i)};`), emit(`  s[${2 * i
 emit("}");
 emit("");
 
-const target = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "keccak.ts");
+const target = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "src", "keccak.ts");
 writeFileSync(target, out.join("\n"));
 console.log(`wrote ${target}`);

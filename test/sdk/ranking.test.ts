@@ -3,6 +3,10 @@
  * the contract's `score`, ethers' keccak256 over the ABI encoding, and ethers' getAddress.
  */
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ethers } from "hardhat";
 import { AbiCoder, getAddress, hexlify, keccak256, randomBytes, ZeroAddress } from "ethers";
 import { decodeSequencerPage, FernetError, rankBySeed, RegistryClient, scoreOf, scorer } from "../../sdk/src";
@@ -11,6 +15,7 @@ import { checksumBody } from "../../sdk/src/words";
 import { load } from "../helpers/fixtures";
 import { deployWorld } from "../helpers/rollup";
 
+const SDK = join(__dirname, "..", "..", "sdk");
 const coder = AbiCoder.defaultAbiCoder();
 /** The reference: `uint256(keccak256(abi.encode(seed, key)))` through the generic ABI coder. */
 const reference = (seed: string, key: string): bigint => BigInt(keccak256(coder.encode(["bytes32", "address"], [seed, key])));
@@ -80,6 +85,17 @@ describe("SDK fast scoring", () => {
       expect(() => score(bad), bad).to.throw(FernetError, "Not an address");
     }
     expect(() => scorer("0x1234")).to.throw(FernetError, "Not a 32-byte seed");
+  });
+
+  it("ships the permutation its generator writes (sdk/scripts/keccak.mjs)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fernet-keccak-"));
+    try {
+      const out = join(dir, "keccak.ts");
+      execFileSync(process.execPath, [join(SDK, "scripts", "keccak.mjs"), out]);
+      expect(readFileSync(out, "utf8")).to.equal(readFileSync(join(SDK, "src", "keccak.ts"), "utf8"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("runs keccak-f[1600] as keccak256 for every single-block message length", () => {
