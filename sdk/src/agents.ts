@@ -20,14 +20,30 @@ import { WrongPhaseError } from "./clients/errors";
 
 export { WrongPhaseError } from "./clients/errors";
 
-/** Anything that turns a block into a proof for the verifier in use (the prover farm does). */
+/**
+ * Anything that turns a block into a proof for the verifier in use (the prover farm does).
+ *
+ * @example
+ * ```ts
+ * const prover: BlockProver = new ProverFarm({ backend: new MockProofBackend(), workers: 2 });
+ * const agent = new ProverAgent(signer, rollupAddress, prover);
+ * ```
+ */
 export interface BlockProver {
   prove(input: { chainId: bigint; rollup: string; header: Header; prover: string; txHashes: readonly string[] }): Promise<{
     proof: string;
   }>;
 }
 
-/** A sequencer: ranks itself, proposes when it can win, signs quotes and reveals its data. */
+/**
+ * A sequencer: ranks itself, proposes when it can win, signs quotes and reveals its data.
+ *
+ * @example
+ * ```ts
+ * const sequencer = new SequencerAgent(signer, rollupAddress, registryAddress);
+ * if (await sequencer.shouldPropose(height)) await sequencer.propose(header, data);
+ * ```
+ */
 export class SequencerAgent {
   readonly rollup: RollupClient;
   readonly registry: RegistryClient;
@@ -82,7 +98,16 @@ export class SequencerAgent {
   }
 }
 
-/** A prover: keeps an escrow, commits to quotes, proves with a {@link BlockProver}, submits in time. */
+/**
+ * A prover: keeps an escrow, commits to quotes, proves with a {@link BlockProver}, submits in time.
+ *
+ * @example
+ * ```ts
+ * const prover = new ProverAgent(signer, rollupAddress, farm);
+ * await prover.commit(quote, signature);
+ * await prover.proveAndSubmit(header, txHashes);
+ * ```
+ */
 export class ProverAgent {
   readonly rollup: RollupClient;
 

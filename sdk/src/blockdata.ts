@@ -14,7 +14,14 @@ import { FernetError } from "./errors";
 
 const coder = AbiCoder.defaultAbiCoder();
 
-/** Revealed block data that does not decode. */
+/**
+ * Revealed block data that does not decode.
+ *
+ * @example
+ * ```ts
+ * try { decodeBlockData("0x12"); } catch (e) { if (e instanceof BlockDataError) console.log(e.details); }
+ * ```
+ */
 export class BlockDataError extends FernetError {
   override name = "BlockDataError";
   constructor(cause: unknown) {
@@ -22,12 +29,27 @@ export class BlockDataError extends FernetError {
   }
 }
 
-/** Encodes block data. */
+/**
+ * Encodes block data.
+ *
+ * @example
+ * ```ts
+ * const data = encodeBlockData(txHashes, "0x");
+ * await rollup.reveal(height, data);
+ * ```
+ */
 export function encodeBlockData(txHashes: readonly string[], payload = "0x"): string {
   return coder.encode(["bytes32[]", "bytes"], [txHashes, payload]);
 }
 
-/** Decodes block data. @throws {@link BlockDataError} */
+/**
+ * Decodes block data. @throws {@link BlockDataError}
+ *
+ * @example
+ * ```ts
+ * const { txHashes, payload } = decodeBlockData(revealEvent.args.data);
+ * ```
+ */
 export function decodeBlockData(data: string): { txHashes: string[]; payload: string } {
   try {
     const [txHashes, payload] = coder.decode(["bytes32[]", "bytes"], data);

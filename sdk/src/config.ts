@@ -12,10 +12,24 @@
  */
 import { UnknownPresetError } from "./errors";
 
-/** Names of the shipped presets. */
+/**
+ * Names of the shipped presets.
+ *
+ * @example
+ * ```ts
+ * const name: PresetName = process.env.FERNET_PRESET === "mainnet-like" ? "mainnet-like" : "local";
+ * ```
+ */
 export type PresetName = "local" | "mainnet-like";
 
-/** Constructor parameters of `SequencerRegistry`. */
+/**
+ * Constructor parameters of `SequencerRegistry`.
+ *
+ * @example
+ * ```ts
+ * const registry: RegistryConfig = { ...LOCAL.registry, entryDelay: 120n };
+ * ```
+ */
 export interface RegistryConfig {
   /** Stake pulled on registration. */
   stake: bigint;
@@ -31,7 +45,14 @@ export interface RegistryConfig {
   slasherChangeWindow: bigint;
 }
 
-/** Constructor parameters of `FernetRollup` (durations, bonds, rewards, lookahead, signals). */
+/**
+ * Constructor parameters of `FernetRollup` (durations, bonds, rewards, lookahead, signals).
+ *
+ * @example
+ * ```ts
+ * const rollup: RollupConfig = { ...LOCAL.rollup, lookahead: 3n };
+ * ```
+ */
 export interface RollupConfig {
   /** Seconds from deployment to the start of round 1. */
   genesisDelay: bigint;
@@ -61,7 +82,14 @@ export interface RollupConfig {
   signalQuorum: bigint;
 }
 
-/** Constructor parameters of `AstriaSlasher` other than addresses and the Astria chain's identity. */
+/**
+ * Constructor parameters of `AstriaSlasher` other than addresses and the Astria chain's identity.
+ *
+ * @example
+ * ```ts
+ * const astria: AstriaConfig | undefined = getPreset("local").astria;
+ * ```
+ */
 export interface AstriaConfig {
   /** Smallest opt-in bond. */
   minimumBond: bigint;
@@ -77,7 +105,15 @@ export interface AstriaConfig {
   astriaMargin: bigint;
 }
 
-/** A complete deployment preset. */
+/**
+ * A complete deployment preset.
+ *
+ * @example
+ * ```ts
+ * const preset: Preset = getPreset("local");
+ * console.log(preset.registry.stake, preset.rollup.lookahead);
+ * ```
+ */
 export interface Preset {
   name: PresetName;
   /** Human description shown by the scripts. */
@@ -93,7 +129,14 @@ const TOKEN = 10n ** 18n;
 const MINUTE = 60n;
 const DAY = 24n * 60n * MINUTE;
 
-/** Seconds-scale preset for the in-process network, a local node and the tests. */
+/**
+ * Seconds-scale preset for the in-process network, a local node and the tests.
+ *
+ * @example
+ * ```ts
+ * console.log(LOCAL.registry.entryDelay); // seconds, for a local node
+ * ```
+ */
 export const LOCAL: Preset = {
   name: "local",
   description: "seconds-scale delays for the in-process network, local nodes and tests",
@@ -131,7 +174,14 @@ export const LOCAL: Preset = {
   localMintPerAccount: 100_000n * TOKEN,
 };
 
-/** Mainnet-like preset: 7-day entry and exit delays, minute-scale phases. */
+/**
+ * Mainnet-like preset: 7-day entry and exit delays, minute-scale phases.
+ *
+ * @example
+ * ```ts
+ * console.log(MAINNET_LIKE.registry.entryDelay / 86_400n); // 7 (days)
+ * ```
+ */
 export const MAINNET_LIKE: Preset = {
   name: "mainnet-like",
   description: "7-day entry and exit delays and minute-scale phases, as on a production deployment",
@@ -169,7 +219,14 @@ export const MAINNET_LIKE: Preset = {
   localMintPerAccount: 1_000_000n * TOKEN,
 };
 
-/** All presets by name. */
+/**
+ * All presets by name.
+ *
+ * @example
+ * ```ts
+ * for (const [name, p] of Object.entries(PRESETS)) console.log(name, p.rollup.lookahead);
+ * ```
+ */
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   local: LOCAL,
   "mainnet-like": MAINNET_LIKE,

@@ -8,15 +8,24 @@
  * const stage = await heightConfirmation(rollup, 7n, { depth: 64 });
  * const sent = await txConfirmation(rollup, 8n, txHash, undefined, { receipt }); // Submitted (2) before any proposal
  * const txStage = await txConfirmation(rollup, 7n, txHash, txHashesFromTheSequencer);
+ * const found = await findTxConfirmation(rollup, txHash, { fromBlock: deployBlock }); // height found from the hash alone
  * ```
  */
 import { ZeroHash, type Provider } from "ethers";
 import type { RollupClient } from "./clients";
 import { decodeBlockData } from "./blockdata";
+import { readEvents } from "./events";
 import { txsRoot } from "./hashing";
 import { ConfirmationStage, Finalization, Phase, type SequencerReceipt } from "./types";
 
-/** How stage 7 is decided, and what the caller knows off-chain. */
+/**
+ * How stage 7 is decided, and what the caller knows off-chain.
+ *
+ * @example
+ * ```ts
+ * await heightConfirmation(rollup, h, { depth: 64 }); // on a chain without the `finalized` tag
+ * ```
+ */
 export interface FinalityOptions {
   /** Use this many L1 confirmations instead of the `finalized` block tag. */
   depth?: number;
@@ -35,13 +44,27 @@ async function l1Finalized(provider: Provider, blockNumber: number, opts: Finali
   return !!finalized && finalized.number >= blockNumber;
 }
 
-/** The L1 block in which `height` was finalized, or undefined. */
+/**
+ * The L1 block in which `height` was finalized, or undefined.
+ *
+ * @example
+ * ```ts
+ * const at = await finalizationBlock(rollup, 7n);
+ * ```
+ */
 export async function finalizationBlock(rollup: RollupClient, height: bigint): Promise<number | undefined> {
   const events = await rollup.contract.queryFilter(rollup.contract.filters.BlockFinalized(height));
   return events[0]?.blockNumber;
 }
 
-/** The stage the canonical or best block of `height` has reached. */
+/**
+ * The stage the canonical or best block of `height` has reached.
+ *
+ * @example
+ * ```ts
+ * ConfirmationStage[await heightConfirmation(rollup, 7n, { depth: 64 })]; // "Proven", ...
+ * ```
+ */
 export async function heightConfirmation(rollup: RollupClient, height: bigint, opts: FinalityOptions = {}): Promise<ConfirmationStage> {
   const s = await rollup.getHeightState(height);
   if (s.record.finalization !== Finalization.None) {
@@ -60,6 +83,11 @@ export async function heightConfirmation(rollup: RollupClient, height: bigint, o
 /**
  * The stage of tx `txHash` at `height`. Before the reveal the tx list comes from the sequencer
  * (`blockTxHashes`, checked against the on-chain txs root); after it, from the revealed data.
+ *
+ * @example
+ * ```ts
+ * const stage = await txConfirmation(rollup, 7n, txHash, txHashesFromTheSequencer, { receipt });
+ * ```
  */
 export async function txConfirmation(
   rollup: RollupClient,
@@ -114,4 +142,103 @@ async function revealedTxs(rollup: RollupClient, height: bigint): Promise<string
   if (!dataHash) return undefined;
   const reveal = reveals.filter((r) => r.args.dataHash === dataHash).at(-1);
   return reveal ? decodeBlockData(reveal.args.data).txHashes : undefined;
+}
+
+/**
+ * Options of {@link findTxConfirmation}: the L1 block range to scan, and what {@link txConfirmation} takes.
+ *
+ * @example
+ * ```ts
+ * await findTxConfirmation(rollup, txHash, { fromBlock: deployBlock, toBlock: head, blockTxHashes, depth: 64 });
+ * ```
+ */
+export interface FindTxOptions extends FinalityOptions {
+  /** First L1 block to scan (inclusive): e.g. the deployment block, or a recent block for recent txs. */
+  fromBlock: number;
+  /** Last L1 block to scan (inclusive; default the latest). */
+  toBlock?: number;
+  /** Blocks per `eth_getLogs` call (default 10,000, see {@link readEvents}). */
+  chunkSize?: number;
+  /**
+   * The tx list of a proposed block, from its sequencer: finds a tx before its block is revealed
+   * (matched against the `txsRoot` of the `BlockProposed` headers in the range).
+   */
+  blockTxHashes?: readonly string[];
+}
+
+/**
+ * What {@link findTxConfirmation} found.
+ *
+ * @example
+ * ```ts
+ * const { stage, height, blockNumber }: TxConfirmation = await findTxConfirmation(rollup, txHash, { fromBlock });
+ * ```
+ */
+export interface TxConfirmation {
+  /** The highest stage the tx has reached in any height found. */
+  stage: ConfirmationStage;
+  /** The L2 height whose block holds the tx (undefined if none was found). */
+  height?: bigint;
+  /** The L1 block of the reveal (or, before it, the proposal) that names the tx. */
+  blockNumber?: number;
+}
+
+/**
+ * The stage of tx `txHash` from its hash alone: scans the rollup's `BlockRevealed` events in
+ * `[fromBlock, toBlock]` for revealed data that lists it (and, with `blockTxHashes` from a
+ * sequencer, the `BlockProposed` headers whose txs root is that list's), then asks
+ * {@link txConfirmation} for each height found and returns the highest stage. A reveal by a
+ * proposer that was outbid names the tx too, but only the height's winning block counts, so such a
+ * height reports {@link ConfirmationStage.Unknown} unless the tx is also in the block that counts. With
+ * a sequencer's `receipt` for a height not decided yet, a tx found nowhere is
+ * {@link ConfirmationStage.Submitted}.
+ *
+ * @example
+ * ```ts
+ * const { stage, height } = await findTxConfirmation(fernet.rollup, txHash, { fromBlock: deployBlock, depth: 64 });
+ * console.log(ConfirmationStage[stage], height);
+ * ```
+ */
+export async function findTxConfirmation(rollup: RollupClient, txHash: string, options: FindTxOptions): Promise<TxConfirmation> {
+  const wanted = txHash.toLowerCase();
+  const listed = options.blockTxHashes?.some((t) => t.toLowerCase() === wanted) ? options.blockTxHashes : undefined;
+  const root = listed ? txsRoot(listed) : undefined;
+  const events = await readEvents("rollup", rollup, {
+    names: listed ? ["BlockRevealed", "BlockProposed"] : ["BlockRevealed"],
+    fromBlock: options.fromBlock,
+    toBlock: options.toBlock,
+    chunkSize: options.chunkSize,
+  });
+  // Height -> the L1 block that names the tx there (a reveal wins over a proposal).
+  const found = new Map<bigint, { blockNumber: number; revealed: boolean }>();
+  for (const ev of events) {
+    let height: bigint;
+    let revealed: boolean;
+    if (ev.name === "BlockRevealed") {
+      const args = ev.args as { height: bigint; data: string };
+      let txs: string[];
+      try {
+        txs = decodeBlockData(args.data).txHashes;
+      } catch {
+        continue; // data that is no block data names no tx
+      }
+      if (!txs.some((t) => t.toLowerCase() === wanted)) continue;
+      [height, revealed] = [args.height, true];
+    } else {
+      const args = ev.args as { height: bigint; header: { txsRoot: string } };
+      if (args.header.txsRoot !== root) continue;
+      [height, revealed] = [args.height, false];
+    }
+    const seen = found.get(height);
+    if (!seen || (revealed && !seen.revealed)) found.set(height, { blockNumber: ev.blockNumber, revealed });
+  }
+  let best: TxConfirmation = { stage: ConfirmationStage.Unknown };
+  for (const [height, at] of found) {
+    const stage = await txConfirmation(rollup, height, txHash, listed, { ...options, receipt: undefined });
+    if (stage > best.stage) best = { stage, height, blockNumber: at.blockNumber };
+  }
+  if (best.stage === ConfirmationStage.Unknown && (await submitted(rollup, txHash, options.receipt))) {
+    return { stage: ConfirmationStage.Submitted, height: options.receipt!.height };
+  }
+  return best;
 }

@@ -25,7 +25,14 @@ import type { AstriaLightClientEventArgs, AstriaSlasherEventArgs, RegistryEventA
 
 export type { AstriaLightClientEventArgs, AstriaSlasherEventArgs, RegistryEventArgs, RollupEventArgs, TokenEventArgs } from "./generated/protocol";
 
-/** Event arguments by contract kind. */
+/**
+ * Event arguments by contract kind.
+ *
+ * @example
+ * ```ts
+ * const args: EventArgsByContract["rollup"]["BlockFinalized"] = ev.args;
+ * ```
+ */
 export interface EventArgsByContract {
   rollup: RollupEventArgs;
   registry: RegistryEventArgs;
@@ -34,7 +41,15 @@ export interface EventArgsByContract {
   astriaLightClient: AstriaLightClientEventArgs;
 }
 
-/** A contract kind the SDK reads events of. */
+/**
+ * A contract kind the SDK reads events of.
+ *
+ * @example
+ * ```ts
+ * const kind: ContractKind = "registry";
+ * await readEvents(kind, fernet.registry, { fromBlock });
+ * ```
+ */
 export type ContractKind = keyof EventArgsByContract;
 
 const ABIS: Record<ContractKind, InterfaceAbi> = {
@@ -46,7 +61,15 @@ const ABIS: Record<ContractKind, InterfaceAbi> = {
 };
 const INTERFACES = Object.fromEntries(Object.entries(ABIS).map(([k, abi]) => [k, new Interface(abi)])) as Record<ContractKind, Interface>;
 
-/** One decoded protocol event. */
+/**
+ * One decoded protocol event.
+ *
+ * @example
+ * ```ts
+ * const [ev]: ProtocolEvent<"rollup", "BlockRevealed">[] = await readEvents("rollup", rollup, { names: ["BlockRevealed"] });
+ * console.log(ev.args.height, ev.transactionHash);
+ * ```
+ */
 export interface ProtocolEvent<K extends ContractKind = ContractKind, N extends keyof EventArgsByContract[K] = keyof EventArgsByContract[K]> {
   contract: K;
   address: string;
@@ -59,13 +82,28 @@ export interface ProtocolEvent<K extends ContractKind = ContractKind, N extends 
   logIndex: number;
 }
 
-/** Anything with an address and a runner: every client of the SDK. */
+/**
+ * Anything with an address and a runner: every client of the SDK.
+ *
+ * @example
+ * ```ts
+ * const source: EventSource = { address: tokenAddress, runner: { provider } };
+ * await readEvents("token", source, { names: ["Transfer"] });
+ * ```
+ */
 export interface EventSource {
   address: string;
   runner: { provider: Provider | null } | null;
 }
 
-/** Options of {@link readEvents}. */
+/**
+ * Options of {@link readEvents}.
+ *
+ * @example
+ * ```ts
+ * await readEvents("rollup", rollup, { names: ["BlockProposed"], fromBlock: deployBlock, chunkSize: 2_000 });
+ * ```
+ */
 export interface ReadEventsOptions<N extends string = string> {
   /** Only these events (default: every event of the contract). */
   names?: readonly N[];
@@ -179,7 +217,14 @@ export async function readEvents<K extends ContractKind, N extends keyof EventAr
   return logs.map((l) => decodeLog(kind, l)).filter((e): e is ProtocolEvent<K> => e !== undefined) as ProtocolEvent<K, N>[];
 }
 
-/** Options of {@link watchEvents}. */
+/**
+ * Options of {@link watchEvents}.
+ *
+ * @example
+ * ```ts
+ * watchEvents("rollup", rollup, { names: ["BlockFinalized"], confirmations: 2, pollingInterval: 2_000, signal, onError: console.error });
+ * ```
+ */
 export interface WatchEventsOptions<N extends string = string> {
   names?: readonly N[];
   /** First block to deliver (default: the block after the current head). */

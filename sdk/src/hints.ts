@@ -9,7 +9,14 @@
  */
 import type { ContractErrorName } from "./generated/protocol";
 
-/** One hint per custom error (a test fails when an ABI gains an error without one). */
+/**
+ * One hint per custom error (a test fails when an ABI gains an error without one).
+ *
+ * @example
+ * ```ts
+ * console.log(CONTRACT_ERROR_HINTS.Rollup__InsufficientEscrow); // what to do about it
+ * ```
+ */
 export const CONTRACT_ERROR_HINTS: Readonly<Partial<Record<ContractErrorName, string>>> = {
   // ---------------------------------------------------------------- rollup
   Rollup__AlreadyCommitted: "A prover already committed for this height; only one commitment per height is accepted.",

@@ -16,7 +16,15 @@ import type { RollupClient } from "./clients/rollup";
 import { rankEntries, type RankedSequencer } from "./ranking";
 import { Phase, type HeightState } from "./types";
 
-/** One height of the schedule. */
+/**
+ * One height of the schedule.
+ *
+ * @example
+ * ```ts
+ * const [slot]: LeaderSlot[] = await leaderSchedule(rollup, registry);
+ * if (slot.known) console.log(slot.leader?.sequencer, slot.eligible);
+ * ```
+ */
 export interface LeaderSlot {
   height: bigint;
   phase: Phase;
@@ -36,7 +44,14 @@ export interface LeaderSlot {
   astria?: { bonded: boolean; inForce: boolean };
 }
 
-/** Options of {@link leaderSchedule}. */
+/**
+ * Options of {@link leaderSchedule}.
+ *
+ * @example
+ * ```ts
+ * await leaderSchedule(rollup, registry, { lookahead: 4, slasher: fernet.astriaSlasher });
+ * ```
+ */
 export interface LeaderScheduleOptions {
   /** Heights to report (default: the rollup's lookahead). */
   lookahead?: number;

@@ -16,7 +16,15 @@ import { eligibilityOf, type ListOptions, type RegistryClient, type SequencerEnt
 import type { RollupClient } from "./clients/rollup";
 import { Eligibility } from "./types";
 
-/** One ranked sequencer. */
+/**
+ * One ranked sequencer.
+ *
+ * @example
+ * ```ts
+ * const [leader]: RankedSequencer[] = rankBySeed(seed, keys);
+ * console.log(leader.sequencer, leader.score);
+ * ```
+ */
 export interface RankedSequencer {
   sequencer: string;
   score: bigint;

@@ -1,7 +1,14 @@
 import type { RegistryConfig, RollupConfig } from "./config";
 /** Typed enums and records returned by the SDK (never raw tuples). */
 
-/** Registry status of a sequencer (ISequencerRegistry.Status). */
+/**
+ * Registry status of a sequencer (ISequencerRegistry.Status).
+ *
+ * @example
+ * ```ts
+ * if ((await registry.statusOf(key)) === SequencerStatus.Active) console.log("may propose once eligible");
+ * ```
+ */
 export enum SequencerStatus {
   None = 0,
   Queued = 1,
@@ -11,7 +18,14 @@ export enum SequencerStatus {
   Ejected = 5,
 }
 
-/** Why a key may or may not propose for a seed (ISequencerRegistry.Eligibility). */
+/**
+ * Why a key may or may not propose for a seed (ISequencerRegistry.Eligibility).
+ *
+ * @example
+ * ```ts
+ * console.log(Eligibility[await registry.eligibility(key, state.seedKnownAt)]); // "Eligible", "Queued", ...
+ * ```
+ */
 export enum Eligibility {
   Eligible = 0,
   Unregistered = 1,
@@ -23,7 +37,15 @@ export enum Eligibility {
   Ejected = 5,
 }
 
-/** Phase of a round (IFernetRollup.Phase). */
+/**
+ * Phase of a round (IFernetRollup.Phase).
+ *
+ * @example
+ * ```ts
+ * const { phase } = await rollup.getHeightState(h);
+ * if (phase === Phase.Proposal) await rollup.propose(header);
+ * ```
+ */
 export enum Phase {
   NotStarted = 0,
   Proposal = 1,
@@ -34,7 +56,15 @@ export enum Phase {
   Finalized = 6,
 }
 
-/** The missed deadline that opened backup mode (IFernetRollup.BackupReason). */
+/**
+ * The missed deadline that opened backup mode (IFernetRollup.BackupReason).
+ *
+ * @example
+ * ```ts
+ * const s = await rollup.getHeightState(h);
+ * if (s.phase === Phase.Backup) console.log(BackupReason[s.backupReason]); // "NoProposal", ...
+ * ```
+ */
 export enum BackupReason {
   None = 0,
   NoProposal = 1,
@@ -43,14 +73,29 @@ export enum BackupReason {
   NoProof = 4,
 }
 
-/** How a height was finalized (IFernetRollup.Finalization). */
+/**
+ * How a height was finalized (IFernetRollup.Finalization).
+ *
+ * @example
+ * ```ts
+ * const record = await rollup.getBlock(h);
+ * if (record.finalization === Finalization.Proven) console.log(record.canonicalBlockHash);
+ * ```
+ */
 export enum Finalization {
   None = 0,
   Proven = 1,
   Backup = 2,
 }
 
-/** The per-height history record. */
+/**
+ * The per-height history record.
+ *
+ * @example
+ * ```ts
+ * const { proposer, prover, revealed, finalization }: BlockRecord = await rollup.getBlock(1n);
+ * ```
+ */
 export interface BlockRecord {
   proposer: string;
   proposedAt: bigint;
@@ -67,7 +112,14 @@ export interface BlockRecord {
   backupSubmitter: string;
 }
 
-/** The state of one height, with the protocol rules applied on-chain. */
+/**
+ * The state of one height, with the protocol rules applied on-chain.
+ *
+ * @example
+ * ```ts
+ * const { phase, seed, seedKnownAt, proposalDeadline }: HeightState = await rollup.getHeightState(h);
+ * ```
+ */
 export interface HeightState {
   height: bigint;
   phase: Phase;
@@ -85,7 +137,14 @@ export interface HeightState {
   record: BlockRecord;
 }
 
-/** A registered sequencer. */
+/**
+ * A registered sequencer.
+ *
+ * @example
+ * ```ts
+ * const { status, activeFrom, withdrawer }: SequencerInfo = await registry.getSequencer(key);
+ * ```
+ */
 export interface SequencerInfo {
   address: string;
   withdrawer: string;
@@ -98,7 +157,15 @@ export interface SequencerInfo {
   status: SequencerStatus;
 }
 
-/** Confirmation stages of seed 001 (DESIGN.md section 8). The L1 contracts attest 3-7; 2 needs a sequencer's receipt. */
+/**
+ * Confirmation stages of seed 001 (DESIGN.md section 8). The L1 contracts attest 3-7; 2 needs a sequencer's receipt.
+ *
+ * @example
+ * ```ts
+ * const stage = await heightConfirmation(rollup, h);
+ * if (stage >= ConfirmationStage.Proven) console.log(ConfirmationStage[stage]);
+ * ```
+ */
 export enum ConfirmationStage {
   /** Not (yet) in the best proposal of its height. */
   Unknown = 0,
@@ -121,6 +188,12 @@ export enum ConfirmationStage {
 /**
  * A sequencer's answer to a submitted tx (stage 2): which sequencer took it for which height. The
  * nodes' mempool API returns it; the SDK only carries the type and uses it in {@link txConfirmation}.
+ *
+ * @example
+ * ```ts
+ * const receipt: SequencerReceipt = { txHash, height: 8n, sequencer, acceptedAt: 1_700_000_000n };
+ * await txConfirmation(rollup, 8n, txHash, undefined, { receipt }); // Submitted (2) until height 8 is decided
+ * ```
  */
 export interface SequencerReceipt {
   txHash: string;
@@ -134,7 +207,14 @@ export interface SequencerReceipt {
   signature?: string;
 }
 
-/** The rollup's on-chain configuration (`IFernetRollup.Config`). Durations in seconds, amounts in base units. */
+/**
+ * The rollup's on-chain configuration (`IFernetRollup.Config`). Durations in seconds, amounts in base units.
+ *
+ * @example
+ * ```ts
+ * const { lookahead, proposalDuration, minimumProverBond }: RollupParameters = await rollup.getConfig();
+ * ```
+ */
 export interface RollupParameters extends RollupConfig {
   token: string;
   registry: string;
@@ -146,12 +226,26 @@ export interface RollupParameters extends RollupConfig {
   genesisSeed: string;
 }
 
-/** The registry's parameters. */
+/**
+ * The registry's parameters.
+ *
+ * @example
+ * ```ts
+ * const { stake, entryDelay, exitDelay }: RegistryParameters = await registry.getParameters();
+ * ```
+ */
 export interface RegistryParameters extends RegistryConfig {
   token: string;
 }
 
-/** A prover's escrow. */
+/**
+ * A prover's escrow.
+ *
+ * @example
+ * ```ts
+ * const { free, locked }: Escrow = await rollup.escrowOf(prover);
+ * ```
+ */
 export interface Escrow {
   total: bigint;
   locked: bigint;
@@ -159,13 +253,27 @@ export interface Escrow {
   free: bigint;
 }
 
-/** A round's randomness snapshot (`randomnessOf`). `knownAt` is zero while it is not taken. */
+/**
+ * A round's randomness snapshot (`randomnessOf`). `knownAt` is zero while it is not taken.
+ *
+ * @example
+ * ```ts
+ * const { value, knownAt }: RandomnessSnapshot = await rollup.randomnessOf(round);
+ * ```
+ */
 export interface RandomnessSnapshot {
   value: string;
   knownAt: bigint;
 }
 
-/** A queued change to the registry's slashers. */
+/**
+ * A queued change to the registry's slashers.
+ *
+ * @example
+ * ```ts
+ * const { allowed, executableAt }: SlasherChange = await registry.pendingSlasherChange(slasher);
+ * ```
+ */
 export interface SlasherChange {
   allowed: boolean;
   /** Zero when nothing is queued. */

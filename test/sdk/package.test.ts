@@ -1,8 +1,8 @@
 /**
  * The SDK as a user gets it: build it, `npm pack` it, install the tarball into fresh CommonJS and ES
  * module TypeScript projects next to `ethers` (linked from this repository's node_modules, so nothing
- * comes from the network), type-check them with `strict`, then run sdk/examples/round-state.ts from each
- * against a deployment on a `hardhat node` started on a free loopback port. Also loads every package
+ * comes from the network), type-check them with `strict`, then run every program of sdk/examples from each
+ * against a deployment (three initial sequencers) on a `hardhat node` started on a free loopback port. Also loads every package
  * subpath from both builds with plain `node`, and runs the prover farm's worker threads from `dist/`.
  */
 import { expect } from "chai";
@@ -10,6 +10,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Wallet } from "ethers";
 import { freePort, waitForRpc } from "../../scripts/lib/net";
 
 const ROOT = join(__dirname, "..", "..");
@@ -29,6 +30,9 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 }
 
 
+
+/** Every example program shipped in sdk/examples (each takes a deployment file and an RPC URL, and prints JSON last). */
+const EXAMPLES = readdirSync(join(SDK, "examples")).filter((f) => f.endsWith(".ts")).sort();
 
 const TSCONFIG = (module: string) => ({
   compilerOptions: { target: "es2022", module, moduleResolution: module === "commonjs" ? "node10" : module, strict: true, outDir: "out", types: ["node"], esModuleInterop: true },
@@ -74,7 +78,10 @@ describe("SDK package", function () {
     const node = spawn(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: "ignore" });
     try {
       await waitForRpc(url, 90_000);
-      run(process.execPath, [HARDHAT, "run", "--network", "localhost", join(ROOT, "scripts", "deploy.ts")], ROOT, { LOCALHOST_RPC_URL: url });
+      const sequencers = [0, 1, 2].map(() => ({ sequencer: Wallet.createRandom().address, withdrawer: Wallet.createRandom().address }));
+      const initial = join(dir, "sequencers.json");
+      writeFileSync(initial, JSON.stringify(sequencers));
+      run(process.execPath, [HARDHAT, "run", "--network", "localhost", join(ROOT, "scripts", "deploy.ts")], ROOT, { LOCALHOST_RPC_URL: url, INITIAL_SEQUENCERS: initial });
       const deployment = join(dir, "localhost.json");
       copyFileSync(join(ROOT, "deployments", "localhost.json"), deployment);
 
@@ -84,13 +91,27 @@ describe("SDK package", function () {
         writeFileSync(join(app, "package.json"), JSON.stringify({ name: `app-${kind}`, version: "1.0.0", private: true, type: kind }));
         writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG(kind === "commonjs" ? "commonjs" : "node16")));
         run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball, join(ROOT, "node_modules", "ethers"), join(ROOT, "node_modules", "@types", "node")], app);
-        copyFileSync(join(SDK, "examples", "round-state.ts"), join(app, "main.ts"));
+        for (const example of EXAMPLES) copyFileSync(join(SDK, "examples", example), join(app, example));
         run(process.execPath, [TSC, "-p", "tsconfig.json"], app);
-        const out = run(process.execPath, [join(app, "out", "main.js"), deployment, url], app).stdout;
-        const printed = JSON.parse(out.trim().split("\n").at(-1)!) as { height: string; phase: string; schedule: { height: string }[] };
-        expect(printed.height).to.equal("1");
-        expect(printed.phase).to.be.oneOf(["NotStarted", "Proposal", "Commitment", "Backup"]);
-        expect(printed.schedule.map((s) => s.height)).to.deep.equal(["1", "2"]);
+        const ran = new Set<string>();
+        const last = (example: string): Record<string, unknown> => {
+          ran.add(example);
+          const out = run(process.execPath, [join(app, "out", example.replace(/\.ts$/, ".js")), deployment, url], app).stdout;
+          return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>;
+        };
+        const keys = sequencers.map((s) => s.sequencer);
+        const state = last("round-state.ts") as { height: string; phase: string; schedule: { height: string; leader: string | null }[] };
+        expect(state.height).to.equal("1");
+        expect(state.phase).to.be.oneOf(["NotStarted", "Proposal", "Commitment", "Backup"]);
+        expect(state.schedule.map((s) => s.height)).to.deep.equal(["1", "2"]);
+        expect(keys).to.include(state.schedule[0].leader);
+        const ranking = last("ranking.ts") as { eligible: number; leaderScoreMatchesContract: boolean; top: { sequencer: string }[] };
+        expect(ranking).to.deep.include({ eligible: 3, leaderScoreMatchesContract: true });
+        expect(ranking.top.map((r) => r.sequencer)).to.have.members(keys);
+        expect(ranking.top[0].sequencer).to.equal(state.schedule[0].leader);
+        const events = last("watch-events.ts") as { sequencersRegistered: number; firstSequencer: string };
+        expect(events).to.deep.include({ sequencersRegistered: 3, firstSequencer: keys[0] });
+        for (const example of EXAMPLES.filter((e) => !ran.has(e))) last(example); // any other example must run and print JSON
         const smokeFile = kind === "commonjs" ? "smoke.cjs" : "smoke.mjs";
         writeFileSync(join(app, smokeFile), smoke[kind]);
         expect(run(process.execPath, [smokeFile], app).stdout).to.match(/proof 0x[0-9a-f]{64} true true/);

@@ -20,7 +20,14 @@ import { txProof, txsRoot, type Header } from "../hashing";
 import { l2TxHash, rollupTxsOf, rollupTxsRoot, type AstriaBlock } from "./block";
 import { AstriaIndexError, AstriaRangeError } from "./errors";
 
-/** `IAstriaSlasher.Binding`. */
+/**
+ * `IAstriaSlasher.Binding`.
+ *
+ * @example
+ * ```ts
+ * const binding: Binding = buildBinding(l2Height, blockHash(header), topOfBlock(blocks, rollupId, start, end));
+ * ```
+ */
 export interface Binding {
   l2Height: bigint;
   blockHash: string;
@@ -32,7 +39,14 @@ export interface Binding {
   entriesRoot: string;
 }
 
-/** `IAstriaSlasher.Entry`. */
+/**
+ * `IAstriaSlasher.Entry`.
+ *
+ * @example
+ * ```ts
+ * const entry: Entry = { astriaHeight: 10n, rollupTxsRoot, txCount: 3n, offset: 0n };
+ * ```
+ */
 export interface Entry {
   astriaHeight: bigint;
   rollupTxsRoot: string;
@@ -40,21 +54,43 @@ export interface Entry {
   offset: bigint;
 }
 
-/** `IAstriaSlasher.EntryProof`. */
+/**
+ * `IAstriaSlasher.EntryProof`.
+ *
+ * @example
+ * ```ts
+ * const p: EntryProof = entryProof(entries, 0);
+ * await slasher.proveRootMismatch(l2Height, p, leaf);
+ * ```
+ */
 export interface EntryProof {
   entry: Entry;
   index: bigint;
   proof: string[];
 }
 
-/** `IAstriaSlasher.L2Tx`: a leaf of the proposed block's `txsRoot`, with the header that proves it. */
+/**
+ * `IAstriaSlasher.L2Tx`: a leaf of the proposed block's `txsRoot`, with the header that proves it.
+ *
+ * @example
+ * ```ts
+ * const tx: L2Tx = l2TxProof(header, txHashes, 1);
+ * ```
+ */
 export interface L2Tx {
   header: Header;
   txHash: string;
   proof: string[];
 }
 
-/** The EIP-712 types of an entry. */
+/**
+ * The EIP-712 types of an entry.
+ *
+ * @example
+ * ```ts
+ * const types = { ...BINDING_TYPES, ...ENTRY_TYPES };
+ * ```
+ */
 export const ENTRY_TYPES = {
   Entry: [
     { name: "astriaHeight", type: "uint64" },
@@ -64,7 +100,14 @@ export const ENTRY_TYPES = {
   ],
 };
 
-/** The EIP-712 types of a binding. */
+/**
+ * The EIP-712 types of a binding.
+ *
+ * @example
+ * ```ts
+ * const digest = TypedDataEncoder.hash(bindingDomain(chainId, slasher), BINDING_TYPES, binding);
+ * ```
+ */
 export const BINDING_TYPES = {
   Binding: [
     { name: "l2Height", type: "uint256" },
@@ -76,17 +119,38 @@ export const BINDING_TYPES = {
   ],
 };
 
-/** The slasher's EIP-712 domain: binds the chain and the contract. */
+/**
+ * The slasher's EIP-712 domain: binds the chain and the contract.
+ *
+ * @example
+ * ```ts
+ * const domain = bindingDomain(31337n, slasher.address);
+ * ```
+ */
 export function bindingDomain(chainId: bigint, slasher: string): TypedDataDomain {
   return { name: "AstriaSlasher", version: "1", chainId, verifyingContract: slasher };
 }
 
-/** The EIP-712 struct hash of `entry` (`AstriaSlasher.entryHash`). */
+/**
+ * The EIP-712 struct hash of `entry` (`AstriaSlasher.entryHash`).
+ *
+ * @example
+ * ```ts
+ * const hash = entryHash(entries[0]);
+ * ```
+ */
 export function entryHash(entry: Entry): string {
   return TypedDataEncoder.hashStruct("Entry", ENTRY_TYPES, entry);
 }
 
-/** The `entriesRoot` of `entries` (zero hash for none). */
+/**
+ * The `entriesRoot` of `entries` (zero hash for none).
+ *
+ * @example
+ * ```ts
+ * entriesRoot(entries) === binding.entriesRoot; // true
+ * ```
+ */
 export function entriesRoot(entries: readonly Entry[]): string {
   return txsRoot(entries.map(entryHash));
 }
@@ -95,6 +159,11 @@ export function entriesRoot(entries: readonly Entry[]): string {
  * Entry `index` with its proof against {@link entriesRoot}.
  *
  * @throws {@link AstriaIndexError} when there is no such entry.
+ *
+ * @example
+ * ```ts
+ * const proof = entryProof(entries, 2);
+ * ```
  */
 export function entryProof(entries: readonly Entry[], index: number): EntryProof {
   if (!Number.isInteger(index) || index < 0 || index >= entries.length) {
@@ -103,17 +172,40 @@ export function entryProof(entries: readonly Entry[], index: number): EntryProof
   return { entry: entries[index], index: BigInt(index), proof: txProof(entries.map(entryHash), index) };
 }
 
-/** The digest a sequencer signs for `binding` (`AstriaSlasher.bindingDigest`). */
+/**
+ * The digest a sequencer signs for `binding` (`AstriaSlasher.bindingDigest`).
+ *
+ * @example
+ * ```ts
+ * bindingDigest(domain, binding) === (await slasher.bindingDigest(binding)); // true
+ * ```
+ */
 export function bindingDigest(domain: TypedDataDomain, binding: Binding): string {
   return TypedDataEncoder.hash(domain, BINDING_TYPES, binding);
 }
 
-/** Signs `binding` with `signer` (the sequencer). */
+/**
+ * Signs `binding` with `signer` (the sequencer).
+ *
+ * @example
+ * ```ts
+ * const signature = await signBinding(sequencer, bindingDomain(chainId, slasher.address), binding);
+ * await slasher.postBinding(binding, entries, signature);
+ * ```
+ */
 export async function signBinding(signer: Signer, domain: TypedDataDomain, binding: Binding): Promise<string> {
   return signer.signTypedData(domain, BINDING_TYPES, binding);
 }
 
-/** What a sequencer takes from Astria for one L2 block. */
+/**
+ * What a sequencer takes from Astria for one L2 block.
+ *
+ * @example
+ * ```ts
+ * const top: TopOfBlock = topOfBlock(blocks, rollupId, astriaStart, astriaEnd);
+ * console.log(top.entries.length);
+ * ```
+ */
 export interface TopOfBlock {
   astriaStart: bigint;
   astriaEnd: bigint;
@@ -127,6 +219,11 @@ export interface TopOfBlock {
  * with rollup txs, and the L2 tx hashes in order.
  *
  * @throws {@link AstriaRangeError} unless `blocks` are exactly the heights of the range, in order.
+ *
+ * @example
+ * ```ts
+ * const top = topOfBlock(astriaBlocks, rollupId, 10n, 13n); // three Astria blocks
+ * ```
  */
 export function topOfBlock(
   blocks: readonly AstriaBlock[],
@@ -171,7 +268,14 @@ export function requiredInRange(astriaTime: bigint, roundStart: bigint, astriaMa
   return astriaTime + astriaMargin <= roundStart;
 }
 
-/** The binding of the L2 block `blockHash` at `l2Height` that took `top` from Astria. */
+/**
+ * The binding of the L2 block `blockHash` at `l2Height` that took `top` from Astria.
+ *
+ * @example
+ * ```ts
+ * const binding = buildBinding(height, blockHash(header), top);
+ * ```
+ */
 export function buildBinding(l2Height: bigint, blockHash: string, top: TopOfBlock): Binding {
   return {
     l2Height,
@@ -186,6 +290,11 @@ export function buildBinding(l2Height: bigint, blockHash: string, top: TopOfBloc
 /**
  * The leaf at `position` of an L2 block (its ordered tx hashes) with its proof, for `proveTxMismatch`.
  * A position past the end gives a zero leaf and no proof (the contract then needs only the header).
+ *
+ * @example
+ * ```ts
+ * const tx = l2TxProof(header, txHashes, 0); // proves txHashes[0] against header.txsRoot
+ * ```
  */
 export function l2TxProof(header: Header, txHashes: readonly string[], position: number): L2Tx {
   if (position >= txHashes.length) {

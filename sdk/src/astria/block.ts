@@ -22,7 +22,14 @@ import { concat, getBytes, hexlify, keccak256, sha256, type BytesLike } from "et
 import { AstriaIndexError, AstriaRollupNotInBlockError, AstriaRollupPresentError } from "./errors";
 import { inclusionProof, leafHash, merkleRoot } from "./merkle";
 
-/** The txs one rollup has in an Astria block, in Astria's order. */
+/**
+ * The txs one rollup has in an Astria block, in Astria's order.
+ *
+ * @example
+ * ```ts
+ * const data: RollupData = { rollupId, txs: ["0x01", "0x02"] };
+ * ```
+ */
 export interface RollupData {
   /** 32-byte rollup id (usually `SHA-256` of the rollup's name). */
   rollupId: string;
@@ -30,7 +37,15 @@ export interface RollupData {
   txs: readonly BytesLike[];
 }
 
-/** Inputs of {@link buildAstriaBlock}. */
+/**
+ * Inputs of {@link buildAstriaBlock}.
+ *
+ * @example
+ * ```ts
+ * const input: AstriaBlockInput = { chainId: "astria-local", height: 10n, time: 1_700_000_000n, proposerAddress, rollups: [{ rollupId, txs }] };
+ * const block = buildAstriaBlock(input);
+ * ```
+ */
 export interface AstriaBlockInput {
   chainId: string;
   height: bigint;
@@ -44,7 +59,15 @@ export interface AstriaBlockInput {
   otherTxs?: readonly BytesLike[];
 }
 
-/** An Astria sequencer-block header, as `IAstriaValidatorLightClient.AstriaHeader`. */
+/**
+ * An Astria sequencer-block header, as `IAstriaValidatorLightClient.AstriaHeader`.
+ *
+ * @example
+ * ```ts
+ * const header: AstriaHeader = buildAstriaBlock(input).header;
+ * const digest = headerDigest(header, 0n);
+ * ```
+ */
 export interface AstriaHeader {
   chainId: string;
   height: bigint;
@@ -54,7 +77,15 @@ export interface AstriaHeader {
   rollupTransactionsRoot: string;
 }
 
-/** A built Astria block: its header and everything needed to prove things about it. */
+/**
+ * A built Astria block: its header and everything needed to prove things about it.
+ *
+ * @example
+ * ```ts
+ * const block: AstriaBlock = buildAstriaBlock(input);
+ * console.log(block.header.rollupTransactionsRoot);
+ * ```
+ */
 export interface AstriaBlock {
   header: AstriaHeader;
   /** Rollups with txs, sorted by ascending id; txs as hex strings. */
@@ -65,7 +96,14 @@ export interface AstriaBlock {
   rollupLeafHashes: readonly string[];
 }
 
-/** `IAstriaSlasher.RollupLeaf`: a leaf `rollupId ‖ txsRoot` of `rollup_transactions_root`, with its proof. */
+/**
+ * `IAstriaSlasher.RollupLeaf`: a leaf `rollupId ‖ txsRoot` of `rollup_transactions_root`, with its proof.
+ *
+ * @example
+ * ```ts
+ * const leaf: RollupLeaf = rollupLeafProof(block, rollupId);
+ * ```
+ */
 export interface RollupLeaf {
   rollupId: string;
   txsRoot: string;
@@ -74,34 +112,76 @@ export interface RollupLeaf {
   proof: string[];
 }
 
-/** `IAstriaSlasher.AstriaTx`: one rollup tx with its proof in the rollup's tx tree. */
+/**
+ * `IAstriaSlasher.AstriaTx`: one rollup tx with its proof in the rollup's tx tree.
+ *
+ * @example
+ * ```ts
+ * const tx: AstriaTx = astriaTxProof(block, rollupId, 0);
+ * ```
+ */
 export interface AstriaTx {
   data: string;
   index: bigint;
   proof: string[];
 }
 
-/** The L2 (Aztec) tx hash an Astria rollup tx must have in the L2 block: `keccak256(bytes)`. */
+/**
+ * The L2 (Aztec) tx hash an Astria rollup tx must have in the L2 block: `keccak256(bytes)`.
+ *
+ * @example
+ * ```ts
+ * const hash = l2TxHash("0xdeadbeef"); // the L2 tx hash the rollup's txs root commits to
+ * ```
+ */
 export function l2TxHash(tx: BytesLike): string {
   return keccak256(tx);
 }
 
-/** The RFC 6962 root of one rollup's txs in a block. */
+/**
+ * The RFC 6962 root of one rollup's txs in a block.
+ *
+ * @example
+ * ```ts
+ * const root = rollupTxsRoot(["0x01", "0x02"]);
+ * ```
+ */
 export function rollupTxsRoot(txs: readonly BytesLike[]): string {
   return merkleRoot(txs.map(leafHash));
 }
 
-/** The 64-byte leaf `rollupId ‖ txsRoot` of `rollup_transactions_root`. */
+/**
+ * The 64-byte leaf `rollupId ‖ txsRoot` of `rollup_transactions_root`.
+ *
+ * @example
+ * ```ts
+ * const bytes = rollupLeafBytes(rollupId, rollupTxsRoot(txs));
+ * ```
+ */
 export function rollupLeafBytes(rollupId: string, txsRoot: string): string {
   return concat([rollupId, txsRoot]);
 }
 
-/** The leaf hash `SHA-256(0x00 ‖ rollupId ‖ txsRoot)`. */
+/**
+ * The leaf hash `SHA-256(0x00 ‖ rollupId ‖ txsRoot)`.
+ *
+ * @example
+ * ```ts
+ * leafHash(rollupLeafBytes(rollupId, root)) === rollupLeafHash(rollupId, root); // true
+ * ```
+ */
 export function rollupLeafHash(rollupId: string, txsRoot: string): string {
   return leafHash(rollupLeafBytes(rollupId, txsRoot));
 }
 
-/** CometBFT `data_hash`: RFC 6962 root over `SHA-256(tx)` of each transaction. */
+/**
+ * CometBFT `data_hash`: RFC 6962 root over `SHA-256(tx)` of each transaction.
+ *
+ * @example
+ * ```ts
+ * cometDataHash(txs) === block.header.dataHash; // true for the block's txs
+ * ```
+ */
 export function cometDataHash(txs: readonly BytesLike[]): string {
   return merkleRoot(txs.map((tx) => leafHash(sha256(tx))));
 }
@@ -145,7 +225,14 @@ export function buildAstriaBlock(input: AstriaBlockInput): AstriaBlock {
   };
 }
 
-/** The txs `rollupId` has in `block` (empty if none). */
+/**
+ * The txs `rollupId` has in `block` (empty if none).
+ *
+ * @example
+ * ```ts
+ * const txs = rollupTxsOf(block, rollupId); // empty when the rollup is absent
+ * ```
+ */
 export function rollupTxsOf(block: AstriaBlock, rollupId: string): readonly string[] {
   return block.rollups.find((r) => r.rollupId.toLowerCase() === rollupId.toLowerCase())?.txs ?? [];
 }
@@ -165,6 +252,11 @@ function leafAt(block: AstriaBlock, index: number): RollupLeaf {
  * The leaf of `rollupId` in `block`'s `rollup_transactions_root`, with its proof.
  *
  * @throws {@link AstriaRollupNotInBlockError} when the rollup has no txs in the block.
+ *
+ * @example
+ * ```ts
+ * const { leaf, index, proof } = rollupLeafProof(block, rollupId);
+ * ```
  */
 export function rollupLeafProof(block: AstriaBlock, rollupId: string): RollupLeaf {
   const index = block.rollups.findIndex((r) => r.rollupId.toLowerCase() === rollupId.toLowerCase());
@@ -177,6 +269,11 @@ export function rollupLeafProof(block: AstriaBlock, rollupId: string): RollupLea
  * for a block without rollups, the first leaf, the last leaf, or the two adjacent leaves around it.
  *
  * @throws {@link AstriaRollupPresentError} when the rollup has txs in the block.
+ *
+ * @example
+ * ```ts
+ * const neighbours = absenceProof(block, otherRollupId); // leaves around where it would sit
+ * ```
  */
 export function absenceProof(block: AstriaBlock, rollupId: string): RollupLeaf[] {
   const id = rollupId.toLowerCase();
@@ -194,6 +291,12 @@ export function absenceProof(block: AstriaBlock, rollupId: string): RollupLeaf[]
  * Tx `index` of `rollupId` in `block`, with its proof in the rollup's tx tree.
  *
  * @throws {@link AstriaIndexError} when the rollup has no such tx.
+ *
+ * @example
+ * ```ts
+ * const tx = astriaTxProof(block, rollupId, 0);
+ * await slasher.proveCountMismatch(l2Height, entry, tx, treeSize);
+ * ```
  */
 export function astriaTxProof(block: AstriaBlock, rollupId: string, index: number): AstriaTx {
   const txs = rollupTxsOf(block, rollupId);

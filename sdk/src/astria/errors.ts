@@ -9,7 +9,14 @@
  */
 import { FernetError } from "../errors";
 
-/** A rollup asked about has no txs in an Astria block (so it has no leaf there). */
+/**
+ * A rollup asked about has no txs in an Astria block (so it has no leaf there).
+ *
+ * @example
+ * ```ts
+ * try { rollupLeafProof(block, rollupId); } catch (e) { if (e instanceof AstriaRollupNotInBlockError) console.log(e.astriaHeight); }
+ * ```
+ */
 export class AstriaRollupNotInBlockError extends FernetError {
   override name = "AstriaRollupNotInBlockError";
   constructor(
@@ -23,7 +30,14 @@ export class AstriaRollupNotInBlockError extends FernetError {
   }
 }
 
-/** A rollup has txs in an Astria block, so its absence cannot be proven. */
+/**
+ * A rollup has txs in an Astria block, so its absence cannot be proven.
+ *
+ * @example
+ * ```ts
+ * try { absenceProof(block, rollupId); } catch (e) { if (e instanceof AstriaRollupPresentError) console.log(e.rollupId); }
+ * ```
+ */
 export class AstriaRollupPresentError extends FernetError {
   override name = "AstriaRollupPresentError";
   constructor(
@@ -37,7 +51,14 @@ export class AstriaRollupPresentError extends FernetError {
   }
 }
 
-/** An index outside an RFC 6962 tree or a list of entries. */
+/**
+ * An index outside an RFC 6962 tree or a list of entries.
+ *
+ * @example
+ * ```ts
+ * try { astriaTxProof(block, rollupId, 99); } catch (e) { if (e instanceof AstriaIndexError) console.log(e.what, e.index, e.size); }
+ * ```
+ */
 export class AstriaIndexError extends FernetError {
   override name = "AstriaIndexError";
   constructor(
@@ -49,7 +70,14 @@ export class AstriaIndexError extends FernetError {
   }
 }
 
-/** Astria blocks given for a range are missing, repeated or out of order. */
+/**
+ * Astria blocks given for a range are missing, repeated or out of order.
+ *
+ * @example
+ * ```ts
+ * try { topOfBlock(blocks, rollupId, 10n, 12n); } catch (e) { if (e instanceof AstriaRangeError) console.log(e.astriaStart, e.astriaEnd); }
+ * ```
+ */
 export class AstriaRangeError extends FernetError {
   override name = "AstriaRangeError";
   constructor(
@@ -61,7 +89,14 @@ export class AstriaRangeError extends FernetError {
   }
 }
 
-/** Not enough validators signed to reach more than 2/3 of the voting power. */
+/**
+ * Not enough validators signed to reach more than 2/3 of the voting power.
+ *
+ * @example
+ * ```ts
+ * try { signDigest(wallets, set, digest, [0]); } catch (e) { if (e instanceof AstriaQuorumError) console.log(e.signedPower, e.totalPower); }
+ * ```
+ */
 export class AstriaQuorumError extends FernetError {
   override name = "AstriaQuorumError";
   constructor(
@@ -75,7 +110,14 @@ export class AstriaQuorumError extends FernetError {
   }
 }
 
-/** No wallet was given for a validator asked to sign. */
+/**
+ * No wallet was given for a validator asked to sign.
+ *
+ * @example
+ * ```ts
+ * try { signQuorum(wallets.slice(1), set, digest); } catch (e) { if (e instanceof AstriaSignerMissingError) console.log(e.signer); }
+ * ```
+ */
 export class AstriaSignerMissingError extends FernetError {
   override name = "AstriaSignerMissingError";
   constructor(readonly signer: string) {

@@ -15,29 +15,71 @@ import { AstriaQuorumError, AstriaSignerMissingError } from "./errors";
 
 const coder = AbiCoder.defaultAbiCoder();
 
-/** `AstriaLightClient.HEADER_TAG` (v2: the digest names the signing set). */
+/**
+ * `AstriaLightClient.HEADER_TAG` (v2: the digest names the signing set).
+ *
+ * @example
+ * ```ts
+ * console.log(HEADER_TAG); // domain tag of header digests
+ * ```
+ */
 export const HEADER_TAG = keccak256(toUtf8Bytes("astria.lightclient.SequencerBlockHeader.v2"));
-/** `AstriaLightClient.VALIDATOR_SET_TAG`. */
+/**
+ * `AstriaLightClient.VALIDATOR_SET_TAG`.
+ *
+ * @example
+ * ```ts
+ * console.log(VALIDATOR_SET_TAG); // domain tag of validator-set updates
+ * ```
+ */
 export const VALIDATOR_SET_TAG = keccak256(toUtf8Bytes("astria.lightclient.ValidatorSetUpdate.v1"));
 
-/** One validator: stand-in ECDSA signer and voting power. */
+/**
+ * One validator: stand-in ECDSA signer and voting power.
+ *
+ * @example
+ * ```ts
+ * const v: Validator = { signer: wallet.address, votingPower: 10n };
+ * ```
+ */
 export interface Validator {
   signer: string;
   votingPower: bigint;
 }
 
-/** `IAstriaValidatorLightClient.ValidatorSignature`. */
+/**
+ * `IAstriaValidatorLightClient.ValidatorSignature`.
+ *
+ * @example
+ * ```ts
+ * const [first]: ValidatorSignature[] = signQuorum(wallets, set, digest);
+ * ```
+ */
 export interface ValidatorSignature {
   index: bigint;
   signature: string;
 }
 
-/** A validator set sorted as the light client requires (strictly ascending signer). */
+/**
+ * A validator set sorted as the light client requires (strictly ascending signer).
+ *
+ * @example
+ * ```ts
+ * const set = validatorSet([{ signer: b.address, votingPower: 1n }, { signer: a.address, votingPower: 2n }]); // canonical order
+ * ```
+ */
 export function validatorSet(validators: readonly Validator[]): Validator[] {
   return [...validators].sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
 }
 
-/** `keccak256(abi.encode(validators))`: how the light client identifies a set. */
+/**
+ * `keccak256(abi.encode(validators))`: how the light client identifies a set.
+ *
+ * @example
+ * ```ts
+ * validatorSetHash(set) === (await lightClient.currentValidatorSet()).setHash;
+ * ```
+ */
 export function validatorSetHash(validators: readonly Validator[]): string {
   return keccak256(
     coder.encode(["tuple(address,uint64)[]"], [validators.map((v) => [v.signer, v.votingPower])]),
@@ -52,6 +94,11 @@ export function validatorSetHash(validators: readonly Validator[]): string {
  * ```ts
  * const [setId] = await lightClient.currentValidatorSet();
  * const sigs = signQuorum(wallets, set, headerDigest(header, setId));
+ * ```
+ *
+ * @example
+ * ```ts
+ * const signatures = signQuorum(wallets, set, headerDigest(block.header, 0n));
  * ```
  */
 export function headerDigest(header: AstriaHeader, setId: bigint): string {
@@ -72,7 +119,15 @@ export function headerDigest(header: AstriaHeader, setId: bigint): string {
   );
 }
 
-/** The digest the current set signs to hand over to `newValidators` (`validatorSetUpdateDigest`). */
+/**
+ * The digest the current set signs to hand over to `newValidators` (`validatorSetUpdateDigest`).
+ *
+ * @example
+ * ```ts
+ * const digest = validatorSetUpdateDigest("astria-local", 1n, 200n, nextSet);
+ * const signatures = signQuorum(wallets, currentSet, digest);
+ * ```
+ */
 export function validatorSetUpdateDigest(
   chainId: string,
   newSetId: bigint,
@@ -91,6 +146,11 @@ export function validatorSetUpdateDigest(
  * Signs `digest` directly (no Ethereum message prefix) with the validator at each position of `indices`.
  *
  * @throws {@link AstriaSignerMissingError} when no wallet is given for one of those validators.
+ *
+ * @example
+ * ```ts
+ * const signatures = signDigest(wallets, set, digest, [0, 2]); // validators 0 and 2 only
+ * ```
  */
 export function signDigest(
   wallets: readonly BaseWallet[],
@@ -112,6 +172,11 @@ export function signDigest(
  * Signs `digest` with the fewest validators, in set order, whose power exceeds 2/3 of the total.
  *
  * @throws {@link AstriaQuorumError} when the wallets given cannot reach the quorum.
+ *
+ * @example
+ * ```ts
+ * const signatures = signQuorum(wallets, set, headerDigest(header, setId));
+ * ```
  */
 export function signQuorum(wallets: readonly BaseWallet[], set: readonly Validator[], digest: string): ValidatorSignature[] {
   const total = set.reduce((sum, v) => sum + v.votingPower, 0n);

@@ -15,18 +15,39 @@
 import { concat, getBytes, sha256, type BytesLike } from "ethers";
 import { AstriaIndexError } from "./errors";
 
-/** `SHA-256("")`: the root of a tree without leaves. */
+/**
+ * `SHA-256("")`: the root of a tree without leaves.
+ *
+ * @example
+ * ```ts
+ * merkleRoot([]) === EMPTY_ROOT; // true
+ * ```
+ */
 export const EMPTY_ROOT = sha256(new Uint8Array(0));
 
 const LEAF_PREFIX = "0x00";
 const NODE_PREFIX = "0x01";
 
-/** The hash of a leaf holding `data`: `SHA-256(0x00 ‖ data)`. */
+/**
+ * The hash of a leaf holding `data`: `SHA-256(0x00 ‖ data)`.
+ *
+ * @example
+ * ```ts
+ * const leaf = leafHash("0x1234"); // sha256(0x00 || data)
+ * ```
+ */
 export function leafHash(data: BytesLike): string {
   return sha256(concat([LEAF_PREFIX, getBytes(data)]));
 }
 
-/** An inner node: `SHA-256(0x01 ‖ left ‖ right)`. */
+/**
+ * An inner node: `SHA-256(0x01 ‖ left ‖ right)`.
+ *
+ * @example
+ * ```ts
+ * const parent = nodeHash(leafHash(a), leafHash(b)); // sha256(0x01 || left || right)
+ * ```
+ */
 export function nodeHash(left: string, right: string): string {
   return sha256(concat([NODE_PREFIX, left, right]));
 }
@@ -108,6 +129,11 @@ export function verifyInclusion(root: string, leaf: string, index: number, size:
  * Whether the path of leaf `index` in a tree of `size` leaves ends at a leaf in a tree of `otherSize`
  * leaves too (as `AstriaMerkle.isLeafOfShape`). For two different sizes some leaf always disagrees:
  * {@link shapeWitness} finds one.
+ *
+ * @example
+ * ```ts
+ * isLeafOfShape(4, 5, 8); // whether leaf 4 of a 5-leaf tree has the proof shape of one in an 8-leaf tree
+ * ```
  */
 export function isLeafOfShape(index: number, size: number, otherSize: number): boolean {
   if (index >= size || otherSize === 0) return false;

@@ -25,7 +25,14 @@ import {
 import { sendWrite, signerOf, latestTimestamp, type WriteOptions } from "./shared";
 import { TokenClient } from "./token";
 
-/** The slasher's on-chain configuration (`IAstriaSlasher.Config`). */
+/**
+ * The slasher's on-chain configuration (`IAstriaSlasher.Config`).
+ *
+ * @example
+ * ```ts
+ * const { minimumBond, unbondDelay } = await slasher.getConfig();
+ * ```
+ */
 export interface AstriaSlasherParameters {
   rollup: string;
   lightClient: string;
@@ -40,7 +47,15 @@ export interface AstriaSlasherParameters {
   astriaMargin: bigint;
 }
 
-/** A sequencer's Astria bond (`IAstriaSlasher.BondView`). */
+/**
+ * A sequencer's Astria bond (`IAstriaSlasher.BondView`).
+ *
+ * @example
+ * ```ts
+ * const bond = await slasher.bondOf(key);
+ * if (bond.unbondRequestedAt === 0n) console.log(`bonded ${bond.amount}`);
+ * ```
+ */
 export interface AstriaBond {
   amount: bigint;
   /** 0 if never opted in (or withdrawn). */
@@ -51,7 +66,15 @@ export interface AstriaBond {
   withdrawableAt: bigint;
 }
 
-/** What the slasher stores about an L2 height's binding (`IAstriaSlasher.BindingRecord`). */
+/**
+ * What the slasher stores about an L2 height's binding (`IAstriaSlasher.BindingRecord`).
+ *
+ * @example
+ * ```ts
+ * const record = await slasher.bindingAt(12n);
+ * if (record.posted && !record.slashed) console.log(record.entriesRoot);
+ * ```
+ */
 export interface AstriaBindingRecord {
   posted: boolean;
   slashed: boolean;
@@ -62,7 +85,15 @@ export interface AstriaBindingRecord {
   entriesRoot: string;
 }
 
-/** A final Astria header as the light client keeps it. */
+/**
+ * A final Astria header as the light client keeps it.
+ *
+ * @example
+ * ```ts
+ * const header = await lightClient.findHeader(100n);
+ * console.log(header?.rollupTransactionsRoot);
+ * ```
+ */
 export interface FinalizedAstriaHeader {
   height: bigint;
   time: bigint;
@@ -71,7 +102,15 @@ export interface FinalizedAstriaHeader {
   rollupTransactionsRoot: string;
 }
 
-/** The light client's current validator set. */
+/**
+ * The light client's current validator set.
+ *
+ * @example
+ * ```ts
+ * const set = await lightClient.currentValidatorSet();
+ * console.log(set.setId, set.activeFromHeight);
+ * ```
+ */
 export interface ValidatorSetInfo {
   setId: bigint;
   setHash: string;

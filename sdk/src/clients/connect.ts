@@ -18,7 +18,14 @@ import { RegistryClient } from "./registry";
 import { RollupClient } from "./rollup";
 import { TokenClient } from "./token";
 
-/** The addresses of a deployment (what `deployments/<network>.json` holds under `contracts`). */
+/**
+ * The addresses of a deployment (what `deployments/<network>.json` holds under `contracts`).
+ *
+ * @example
+ * ```ts
+ * const fernet = await connect({ registry, rollup, token } satisfies DeploymentAddresses, provider);
+ * ```
+ */
 export interface DeploymentAddresses {
   registry: string;
   rollup: string;
@@ -28,7 +35,15 @@ export interface DeploymentAddresses {
   astriaSlasher?: string;
 }
 
-/** A `deployments/<network>.json` file (written by `npm run deploy`), or the part `connect` needs. */
+/**
+ * A `deployments/<network>.json` file (written by `npm run deploy`), or the part `connect` needs.
+ *
+ * @example
+ * ```ts
+ * const deployment: Deployment = JSON.parse(await readFile("deployments/localhost.json", "utf8"));
+ * const fernet = await connect(deployment, provider);
+ * ```
+ */
 export interface Deployment {
   network?: string;
   /** Decimal string or number; checked against the provider's chain when present. */
@@ -39,13 +54,28 @@ export interface Deployment {
   contracts: DeploymentAddresses;
 }
 
-/** Options of {@link connect}. */
+/**
+ * Options of {@link connect}.
+ *
+ * @example
+ * ```ts
+ * const fernet = await connect("deployments/localhost.json", provider, { checkCode: false });
+ * ```
+ */
 export interface ConnectOptions {
   /** Check that code is deployed at every address (default true). */
   checkCode?: boolean;
 }
 
-/** A connected deployment: one client per contract. */
+/**
+ * A connected deployment: one client per contract.
+ *
+ * @example
+ * ```ts
+ * const fernet: Fernet = await connect("deployments/localhost.json", provider);
+ * const asMe = fernet.withRunner(wallet);
+ * ```
+ */
 export interface Fernet {
   chainId: bigint;
   deployment: Deployment;

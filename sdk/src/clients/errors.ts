@@ -156,7 +156,14 @@ export class InsufficientEscrowError extends FernetError {
   }
 }
 
-/** Why a quote can't be committed. */
+/**
+ * Why a quote can't be committed.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof InvalidQuoteError && e.problem === "expired") quote = await freshQuote();
+ * ```
+ */
 export type QuoteProblem = "expired" | "bond-too-low" | "reward-share-too-high" | "wrong-block" | "wrong-signer" | "not-quoted-prover";
 
 const QUOTE_HINTS: Record<QuoteProblem, string> = {

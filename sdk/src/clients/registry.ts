@@ -10,8 +10,9 @@
  * const all = await registry.listSequencerEntries();
  * ```
  */
-import { getAddress, type ContractRunner, type ContractTransactionReceipt } from "ethers";
+import { isHexString, toQuantity, type ContractRunner, type ContractTransactionReceipt } from "ethers";
 import { FernetError } from "../errors";
+import { checksumBody } from "../words";
 import { decoded } from "../contract-errors";
 import { SequencerRegistry__factory, type SequencerRegistry } from "../generated/typechain";
 import { Eligibility, SequencerStatus, type RegistryParameters, type SequencerInfo, type SlasherChange } from "../types";
@@ -23,6 +24,11 @@ import { TokenClient } from "./token";
  * Rows per `getSequencers` call. About 7,000 gas a row, so even 1,000 rows fit any node's call gas
  * cap, but the EVM's memory cost grows with the square of the page: 250-row pages, all requested at
  * once, are the fastest against `hardhat node` (bench/sdk-ranking.md).
+ *
+ * @example
+ * ```ts
+ * const entries = await registry.listSequencerEntries({ pageSize: REGISTRY_PAGE_SIZE * 2 });
+ * ```
  */
 export const REGISTRY_PAGE_SIZE = 250;
 
@@ -32,6 +38,8 @@ const ROW_WORDS = 9;
 /**
  * Decodes the return data of `getSequencers` (`SequencerEntry[]`) straight from the hex words: the
  * generic ABI decoder takes about 0.45 ms a row, this a few microseconds (parity-tested against it).
+ * Addresses are checksummed with the SDK's own keccak permutation (ethers' `getAddress` cost about
+ * 10 µs each, two a row).
  *
  * @example
  * ```ts
@@ -41,7 +49,7 @@ const ROW_WORDS = 9;
 export function decodeSequencerPage(hex: string): SequencerEntry[] {
   const word = (i: number): string => hex.slice(2 + i * 64, 2 + (i + 1) * 64);
   const uint = (i: number): bigint => BigInt(`0x${word(i)}`);
-  const addr = (i: number): string => getAddress(`0x${word(i).slice(24)}`);
+  const addr = (i: number): string => checksumBody(hex.slice(2 + i * 64 + 24, 2 + (i + 1) * 64));
   if (hex.length < 2 + 128) throw new FernetError("Malformed getSequencers answer.", "Check that the address is a SequencerRegistry.");
   const start = Number(uint(0)) / 32;
   const length = Number(uint(start));
@@ -64,10 +72,24 @@ export function decodeSequencerPage(hex: string): SequencerEntry[] {
   return rows;
 }
 
-/** One row of the paged registry view: a registered key with its registration and status now. */
+/**
+ * One row of the paged registry view: a registered key with its registration and status now.
+ *
+ * @example
+ * ```ts
+ * const active: SequencerEntry[] = (await registry.listSequencerEntries()).filter((e) => e.status === SequencerStatus.Active);
+ * ```
+ */
 export type SequencerEntry = SequencerInfo;
 
-/** Options of {@link RegistryClient.listSequencerEntries}. */
+/**
+ * Options of {@link RegistryClient.listSequencerEntries}.
+ *
+ * @example
+ * ```ts
+ * const entries = await registry.listSequencerEntries({ pageSize: 500, blockTag: 19_000_000 });
+ * ```
+ */
 export interface ListOptions {
   /** Rows per call (default {@link REGISTRY_PAGE_SIZE}). */
   pageSize?: number;
@@ -316,7 +338,15 @@ export class RegistryClient {
     const provider = this.runner.provider;
     if (!provider) throw new FernetError("The client has no provider.", "Connect the client with a provider or a signer that has one.");
     const data = this.contract.interface.encodeFunctionData("getSequencers", [offset, limit]);
-    const out = await decoded(() => provider.call({ to: this.address, data, blockTag }));
+    // A JSON-RPC provider's `send` hands back the answer's hex as it came: `call` would parse it into
+    // bytes and format it back to hex (about a fifth of the client's time on a 10,000-row listing).
+    const send = (provider as { send?: (method: string, params: unknown[]) => Promise<unknown> }).send;
+    const out = await decoded(async () =>
+      typeof send === "function"
+        ? send.call(provider, "eth_call", [{ to: this.address, data }, typeof blockTag === "number" ? toQuantity(blockTag) : (blockTag ?? "latest")])
+        : provider.call({ to: this.address, data, blockTag }),
+    );
+    if (typeof out !== "string" || !isHexString(out)) throw new FernetError("Malformed getSequencers answer.", "Check that the address is a SequencerRegistry.");
     return decodeSequencerPage(out);
   }
 

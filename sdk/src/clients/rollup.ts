@@ -48,7 +48,14 @@ import { TokenClient } from "./token";
 /** Basis points in 100%. */
 const BPS = 10_000n;
 
-/** Converts the ABI's BlockRecord into the SDK's. */
+/**
+ * Converts the ABI's BlockRecord into the SDK's.
+ *
+ * @example
+ * ```ts
+ * const record = toBlockRecord(await rollup.contract.getBlock(1n));
+ * ```
+ */
 export function toBlockRecord(r: IFernetRollup.BlockRecordStructOutput): BlockRecord {
   return {
     proposer: r.proposer,
@@ -67,7 +74,14 @@ export function toBlockRecord(r: IFernetRollup.BlockRecordStructOutput): BlockRe
   };
 }
 
-/** Converts the ABI's HeightState into the SDK's. */
+/**
+ * Converts the ABI's HeightState into the SDK's.
+ *
+ * @example
+ * ```ts
+ * const state = toHeightState(await rollup.contract.getHeightState(1n)); // what getHeightState returns
+ * ```
+ */
 export function toHeightState(s: IFernetRollup.HeightStateStructOutput): HeightState {
   return {
     height: s.height,

@@ -12,7 +12,14 @@ import { decoded } from "../contract-errors";
 import { FernetError } from "../errors";
 import { NoSignerError } from "./errors";
 
-/** Options of every write. */
+/**
+ * Options of every write.
+ *
+ * @example
+ * ```ts
+ * await rollup.propose(header, { simulate: false, overrides: { gasLimit: 500_000n } });
+ * ```
+ */
 export interface WriteOptions {
   /** Run the call with `eth_call` before sending it, so a revert costs no gas (default true). */
   simulate?: boolean;
@@ -22,7 +29,14 @@ export interface WriteOptions {
   overrides?: Overrides;
 }
 
-/** A typechain write method (called, or simulated with `staticCall`). */
+/**
+ * A typechain write method (called, or simulated with `staticCall`).
+ *
+ * @example
+ * ```ts
+ * const receipt = await sendWrite(registry.contract.withdraw as WriteMethod, [key], "withdraw");
+ * ```
+ */
 export interface WriteMethod {
   (...args: any[]): Promise<ContractTransactionResponse>; // eslint-disable-line @typescript-eslint/no-explicit-any
   staticCall(...args: any[]): Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any

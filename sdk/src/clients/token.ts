@@ -14,7 +14,14 @@ import { FernetToken__factory, type FernetToken } from "../generated/typechain";
 import { InsufficientTokensError } from "./errors";
 import { sendWrite, signerOf, type WriteOptions } from "./shared";
 
-/** EIP-2612 permit types. */
+/**
+ * EIP-2612 permit types.
+ *
+ * @example
+ * ```ts
+ * const signature = await owner.signTypedData(domain, PERMIT_TYPES, { owner, spender, value, nonce, deadline });
+ * ```
+ */
 export const PERMIT_TYPES = {
   Permit: [
     { name: "owner", type: "address" },
