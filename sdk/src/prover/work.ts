@@ -28,7 +28,16 @@
 import { createHash } from "node:crypto";
 import { InvalidProveInputError } from "./errors";
 
-/** The three kinds of proof in a block's proof tree. */
+/**
+ * The three kinds of proof in a block's proof tree: `base` proves a pair of txs, `merge` merges two
+ * neighbouring proofs of the level below, `root` binds the last proof to the public-inputs hash.
+ *
+ * @example
+ * ```ts
+ * const kind: JobKind = "merge";
+ * const digest = jobDigest(kind, [], [leftOutput, rightOutput], 1_000);
+ * ```
+ */
 export type JobKind = "base" | "merge" | "root";
 
 /**
