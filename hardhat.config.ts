@@ -2,6 +2,7 @@ import { subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_COMPILE_SOLIDITY_RUN_SOLCJS } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
+import { isOpenZeppelinTransientWarning, type SolcMessage } from "./scripts/lib/solc";
 
 /**
  * The one compiler this project uses. It ships inside the `solc` npm package (soljson.js), so
@@ -26,27 +27,10 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
   };
 });
 
-/**
- * solc warns about every `tstore` it compiles; the only ones here are inside OpenZeppelin's
- * TransientSlot (its transient re-entrancy guard, cleared at the end of each call: the safe use the
- * warning itself names). That one warning is dropped so users don't see it on every compile; any other
- * warning, and this one anywhere else, is still printed.
- */
-interface SolcMessage {
-  severity: string;
-  message: string;
-  sourceLocation?: { file?: string };
-}
+/** solc's transient-storage warning for OpenZeppelin's TransientSlot is not printed (see scripts/lib/solc.ts). */
 subtask(TASK_COMPILE_SOLIDITY_RUN_SOLCJS).setAction(async (args, _hre, runSuper) => {
   const output = (await runSuper(args)) as { errors?: SolcMessage[] };
-  output.errors = output.errors?.filter(
-    (e) =>
-      !(
-        e.severity === "warning" &&
-        e.message.startsWith("Transient storage as defined by EIP-1153") &&
-        e.sourceLocation?.file === "@openzeppelin/contracts/utils/TransientSlot.sol"
-      ),
-  );
+  output.errors = output.errors?.filter((e) => !isOpenZeppelinTransientWarning(e));
   return output;
 });
 

@@ -18,7 +18,7 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ethers, network } from "hardhat";
-import { deployAstria, deploySystem } from "./lib/deploy";
+import { deployAstria, deploySystem, type Deployed, type DeployedAstria } from "./lib/deploy";
 import { checkDeployInputs } from "./lib/inputs";
 import { FernetError } from "../sdk/src/errors";
 
@@ -34,6 +34,34 @@ export interface DeploymentFile {
   /** Sequencers registered at deployment. */
   sequencers?: string[];
   contracts: { token: string; registry: string; verifier: string; rollup: string; astriaLightClient?: string; astriaSlasher?: string };
+}
+
+/**
+ * The deployment file of a suite `deploySystem` (and `deployAstria`) put on the network this script
+ * runs on.
+ */
+export async function deploymentFileOf(
+  d: Deployed,
+  meta: { preset: string; deployer: string; writtenBy: "deploy" | "demo"; sequencers?: string[]; astria?: DeployedAstria },
+): Promise<DeploymentFile> {
+  const { chainId } = await ethers.provider.getNetwork();
+  return {
+    network: network.name,
+    chainId: chainId.toString(),
+    preset: meta.preset,
+    deployer: meta.deployer,
+    deployBlock: d.deployBlock,
+    verifierIsMock: d.verifierIsMock,
+    writtenBy: meta.writtenBy,
+    ...(meta.sequencers ? { sequencers: meta.sequencers } : {}),
+    contracts: {
+      token: await d.token.getAddress(),
+      registry: await d.registry.getAddress(),
+      verifier: await d.verifier.getAddress(),
+      rollup: await d.rollup.getAddress(),
+      ...(meta.astria ? { astriaLightClient: await meta.astria.lightClient.getAddress(), astriaSlasher: await meta.astria.slasher.getAddress() } : {}),
+    },
+  };
 }
 
 /** Writes `deployments/<network>.json` (`<network>.demo.json` for the demo, so it never replaces a deployment). */
@@ -79,29 +107,10 @@ async function main(): Promise<void> {
       }
     },
   });
-  const { chainId } = await ethers.provider.getNetwork();
-  const file: DeploymentFile = {
-    network: network.name,
-    chainId: chainId.toString(),
-    preset: preset.name,
-    deployer: deployer.address,
-    deployBlock: d.deployBlock,
-    verifierIsMock: d.verifierIsMock,
-    writtenBy: "deploy",
-    sequencers: sequencers.map((s) => s.sequencer),
-    contracts: {
-      token: await d.token.getAddress(),
-      registry: await d.registry.getAddress(),
-      verifier: await d.verifier.getAddress(),
-      rollup: await d.rollup.getAddress(),
-    },
-  };
-  if (inputs.astriaChain) {
-    const astria = await deployAstria({ preset, deployer, rollup: file.contracts.rollup, chain: inputs.astriaChain, treasury: inputs.treasury });
-    file.contracts.astriaLightClient = await astria.lightClient.getAddress();
-    file.contracts.astriaSlasher = await astria.slasher.getAddress();
-    console.log("AstriaLightClient uses ECDSA stand-in keys for Astria's Ed25519 validators (see README).");
-  }
+  const rollup = await d.rollup.getAddress();
+  const astria = inputs.astriaChain ? await deployAstria({ preset, deployer, rollup, chain: inputs.astriaChain, treasury: inputs.treasury }) : undefined;
+  if (astria) console.log("AstriaLightClient uses ECDSA stand-in keys for Astria's Ed25519 validators (see README).");
+  const file = await deploymentFileOf(d, { preset: preset.name, deployer: deployer.address, writtenBy: "deploy", sequencers: sequencers.map((s) => s.sequencer), astria });
   const path = writeDeployment(file);
   console.table(file.contracts);
   if (d.verifierIsMock) console.log("WARNING: MockProofVerifier is a NOT SOUND stub; set VERIFIER_ADDRESS for anything real.");

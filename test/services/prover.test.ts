@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { ZeroHash } from "ethers";
 import { proverCommand } from "../../sdk/src/cli/prover";
+import { UsageError } from "../../sdk/src/cli/command";
 import { blockHash } from "../../sdk/src/hashing";
 import { Finalization, Phase } from "../../sdk/src/types";
 import { deployOnNode, makeBlock, runInProcess, startNode, timeTo, until, TOKEN, type Node, type Run, type World } from "./node";
@@ -39,6 +40,14 @@ describe("fernet prover (services)", function () {
     await prover?.stop();
     await node?.stop();
     if (w) rmSync(w.dir, { recursive: true, force: true });
+  });
+
+  it("refuses --job-ms outside 0-3,600,000 as a usage error before connecting", async () => {
+    const run = runInProcess(proverCommand, ["--rpc", node.url, "--deployment", w.deploymentFile, "--port", "0", "--job-ms", "3600001"], { FERNET_KEY: w.provers[1].privateKey });
+    const failure = await run.done.then(() => undefined, (e: unknown) => e);
+    expect(failure).to.be.instanceOf(UsageError);
+    expect((failure as UsageError).shortMessage).to.equal('--job-ms must be a whole number from 0 to 3600000 (got "3600001").');
+    expect(run.lines).to.deep.equal([]);
   });
 
   it("exits 1 with a clear message when its port is taken", async () => {

@@ -49,7 +49,7 @@ export async function runDemo(options: DemoOptions & { readonly stories: readonl
       world.heights.map((h) => [
         h.height.toString(),
         h.story.length > 34 ? `${h.story.slice(0, 33)}…` : h.story,
-        h.leader ? `${h.leader} (${h.leaderRank})` : "-",
+        h.leader ? `${h.leader} (score ${h.leaderScore})` : "-",
         h.prover ?? "-",
         h.outcome === "proven" ? "proven" : `backup`,
         h.submitter,

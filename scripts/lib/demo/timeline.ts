@@ -43,8 +43,6 @@ const SHOWN = new Set([
 /** Collects the services' entries; see the module header. */
 export class Timeline {
   private pending: Entry[] = [];
-  /** Every entry, for the end-to-end checks and the summary. */
-  readonly all: Entry[] = [];
 
   constructor(
     private readonly out: (line: string) => void,
@@ -55,7 +53,6 @@ export class Timeline {
   logger(service: string): Logger {
     const put = (level: Entry["level"]) => (msg: string, fields: Record<string, unknown> = {}) => {
       const e: Entry = { service, level, msg, fields };
-      this.all.push(e);
       if (level !== "debug") this.pending.push(e);
     };
     return { debug: put("debug"), info: put("info"), warn: put("warn"), error: put("error") };

@@ -9,7 +9,6 @@
  * deadline that real time would not have moved.
  */
 import { ethers, network } from "hardhat";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { hexlify, keccak256, randomBytes, toUtf8Bytes, ZeroAddress, type Signer } from "ethers";
 import { LOCAL, type Preset } from "../../../sdk/src/config";
 import { connect, type Fernet } from "../../../sdk/src/clients";
@@ -25,7 +24,7 @@ import { describeError } from "../../../sdk/src/services/log";
 import { rankSequencers } from "../../../sdk/src/ranking";
 import { BackupReason, ConfirmationStage, Finalization, Phase, type HeightState } from "../../../sdk/src/types";
 import { deployAstria, deploySystem } from "../deploy";
-import { writeDeployment } from "../../deploy";
+import { deploymentFileOf, writeDeployment } from "../../deploy";
 import { fnt, short, Timeline, type Entry } from "./timeline";
 
 const TOKEN = 10n ** 18n;
@@ -82,7 +81,8 @@ export interface HeightReport {
   readonly outcome: "proven" | "backup";
   readonly backupReason: BackupReason;
   readonly leader?: string;
-  readonly leaderRank?: string;
+  /** The winning proposal's score (shortened hex). */
+  readonly leaderScore?: string;
   readonly prover?: string;
   readonly submitter: string;
   readonly gasUsed: bigint;
@@ -130,17 +130,16 @@ export class DemoWorld {
     readonly provers: Named<ProverService>[],
     readonly watcher: Named<Watcher>,
     readonly astria: { readonly local: LocalAstria; readonly url: string; readonly watcher: AstriaWatcher },
-    readonly signers: { deployer: HardhatEthersSigner; user: HardhatEthersSigner; extra: HardhatEthersSigner[] },
   ) {}
 
   /** Deploys the suite and starts the services; see the module header. */
   static async create(options: DemoOptions, out: (line: string) => void): Promise<DemoWorld> {
     const signers = await ethers.getSigners();
-    const need = options.sequencers + 6;
-    if (signers.length < need) throw new Error(`The network has ${signers.length} accounts; the demo needs ${need} (sequencers + 2 provers + watcher + user + deployer + 1).`);
+    const need = options.sequencers + 5;
+    if (signers.length < need) throw new Error(`The network has ${signers.length} accounts; the demo needs ${need} (deployer, sequencers, 2 provers, watcher, user).`);
     const [deployer] = signers;
     const seqSigners = signers.slice(1, 1 + options.sequencers);
-    const [p1, p2, watcherSigner, user, ...extra] = signers.slice(1 + options.sequencers);
+    const [p1, p2, watcherSigner, user] = signers.slice(1 + options.sequencers);
     const preset = DEMO_PRESET;
     const timeline = new Timeline(out, ethers.provider);
 
@@ -172,35 +171,19 @@ export class DemoWorld {
     await (await token.approve(rollupAddress, 1_000n * TOKEN)).wait();
     await (await d.rollup.fundRewards(1_000n * TOKEN)).wait();
     const { chainId } = await ethers.provider.getNetwork();
-    const deployment = {
-      network: network.name,
-      chainId: chainId.toString(),
-      preset: preset.name,
-      deployer: deployer.address,
-      deployBlock: d.deployBlock,
-      verifierIsMock: d.verifierIsMock,
-      writtenBy: "demo" as const,
-      contracts: {
-        token: await token.getAddress(),
-        registry: await d.registry.getAddress(),
-        verifier: await d.verifier.getAddress(),
-        rollup: rollupAddress,
-        astriaLightClient: await astriaContracts.lightClient.getAddress(),
-        astriaSlasher: await astriaContracts.slasher.getAddress(),
-      },
-    };
+    const deployment = await deploymentFileOf(d, { preset: preset.name, deployer: deployer.address, writtenBy: "demo", astria: astriaContracts });
     const deploymentFile = writeDeployment(deployment);
     timeline.say(`deployed: rollup ${rollupAddress}; addresses in ${deploymentFile} (verifier: MockProofVerifier, a NOT SOUND stub)`);
     const reader = await connect(deployment, ethers.provider);
 
-    const names = new Map<string, string>();
     const watcherFernet = await connect(deployment, watcherSigner, { checkCode: false });
     const watcher = { name: "watcher", address: watcherSigner.address, service: new Watcher(watcherFernet.rollup, timeline.logger("watcher")) };
     // The local Astria stand-in (its blocks are signed with the light client's public stand-in keys) over HTTP.
     const local = new LocalAstria({ chainId: ASTRIA_CHAIN_ID, rollupId: DEMO_ROLLUP_ID, wallets, domain: await reader.astriaSlasher!.domain(), clock: l1Clock(ethers.provider), log: timeline.logger("astria") });
     const astriaServer = await local.serve({ host: "127.0.0.1", port: 0 });
     const astria = { local, url: astriaServer.url, watcher: new AstriaWatcher({ fernet: watcherFernet, source: new AstriaHttpClient(astriaServer.url), log: timeline.logger("watcher") }) };
-    const world = new DemoWorld(options, timeline, reader, deploymentFile, [], [], watcher, astria, { deployer, user, extra });
+    const world = new DemoWorld(options, timeline, reader, deploymentFile, [], [], watcher, astria);
+    const names = world.names;
     world.servers.push(astriaServer);
     const as = (s: Signer) => connect(deployment, s, { checkCode: false });
 
@@ -238,7 +221,6 @@ export class DemoWorld {
     }
     names.set(watcherSigner.address, "watcher");
     names.set(user.address, "user");
-    for (const [k, v] of names) world.names.set(k, v);
     timeline.say(`local Astria stand-in (NOT Astria: public stand-in validator keys) at ${astria.url}; light client ${deployment.contracts.astriaLightClient}, slasher ${deployment.contracts.astriaSlasher}`);
     timeline.say(`services: ${world.sequencers.map((s) => `${s.name} ${s.url}`).join(", ")}`);
     timeline.say(`          ${world.provers.map((p) => `${p.name} ${p.url}`).join(", ")}, watcher; prover farms of ${options.workers} thread(s), ${options.workPerJob} hash iterations${options.jobMs ? ` and at least ${options.jobMs} ms` : ""} per job`);
@@ -495,7 +477,7 @@ export class DemoWorld {
       outcome: record.finalization === Finalization.Proven ? "proven" : "backup",
       backupReason: record.finalization === Finalization.Proven ? BackupReason.None : reason,
       leader: best ? this.name(best.args.proposer) : undefined,
-      leaderRank: best ? `score ${short(`0x${best.args.score.toString(16).padStart(64, "0")}`)}` : undefined,
+      leaderScore: best ? `${short(`0x${best.args.score.toString(16).padStart(64, "0")}`)}` : undefined,
       prover: committed.length ? this.name(committed[0].args.prover) : undefined,
       submitter: this.name(submitter),
       gasUsed,
