@@ -23,6 +23,7 @@ export * from "./contract-errors";
 export * from "./hints";
 export * from "./clients";
 export * from "./ranking";
+export * from "./registry-index";
 export * from "./leaders";
 export * from "./events";
 export * from "./confirmations";

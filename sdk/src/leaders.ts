@@ -1,7 +1,8 @@
 /**
  * The leader schedule: for the pending height and the next `lookahead - 1` (every height whose seed
  * can already be known), who leads, who is next, and — with an Astria slasher — whether the leader's
- * Astria bond is in force at that height. One registry listing serves every height.
+ * Astria bond is in force at that height. One registry listing (or one sync of a {@link RegistryIndex})
+ * serves every height.
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@
 import type { AstriaSlasherClient } from "./clients/astria";
 import type { RegistryClient } from "./clients/registry";
 import type { RollupClient } from "./clients/rollup";
-import { rankEntries, type RankedSequencer } from "./ranking";
+import { rankEntries, registryRows, type RankedSequencer, type RankOptions } from "./ranking";
 import { Phase, type HeightState } from "./types";
 
 /**
@@ -52,7 +53,7 @@ export interface LeaderSlot {
  * await leaderSchedule(rollup, registry, { lookahead: 4, slasher: fernet.astriaSlasher });
  * ```
  */
-export interface LeaderScheduleOptions {
+export interface LeaderScheduleOptions extends Pick<RankOptions, "index"> {
   /** Heights to report (default: the rollup's lookahead). */
   lookahead?: number;
   /** Report whether each leader's Astria bond is in force. */
@@ -69,7 +70,7 @@ export interface LeaderScheduleOptions {
  * ```
  */
 export async function leaderSchedule(rollup: RollupClient, registry: RegistryClient, options: LeaderScheduleOptions = {}): Promise<LeaderSlot[]> {
-  const [pending, config, entries] = await Promise.all([rollup.pendingHeight(), rollup.getConfig(), registry.listSequencerEntries()]);
+  const [pending, config, entries] = await Promise.all([rollup.pendingHeight(), rollup.getConfig(), registryRows(registry, { index: options.index })]);
   const count = options.lookahead ?? Number(config.lookahead);
   const heights = Array.from({ length: count }, (_, i) => pending + BigInt(i));
   const states: HeightState[] = await Promise.all(heights.map((h) => rollup.getHeightState(h)));

@@ -105,8 +105,8 @@ describe("SDK package", function () {
         expect(state.phase).to.be.oneOf(["NotStarted", "Proposal", "Commitment", "Backup"]);
         expect(state.schedule.map((s) => s.height)).to.deep.equal(["1", "2"]);
         expect(keys).to.include(state.schedule[0].leader);
-        const ranking = last("ranking.ts") as { eligible: number; leaderScoreMatchesContract: boolean; top: { sequencer: string }[] };
-        expect(ranking).to.deep.include({ eligible: 3, leaderScoreMatchesContract: true });
+        const ranking = last("ranking.ts") as { eligible: number; sameAsPagedView: boolean; leaderScoreMatchesContract: boolean; top: { sequencer: string }[] };
+        expect(ranking).to.deep.include({ eligible: 3, sameAsPagedView: true, leaderScoreMatchesContract: true });
         expect(ranking.top.map((r) => r.sequencer)).to.have.members(keys);
         expect(ranking.top[0].sequencer).to.equal(state.schedule[0].leader);
         const events = last("watch-events.ts") as { sequencersRegistered: number; firstSequencer: string };
