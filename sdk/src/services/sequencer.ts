@@ -35,7 +35,8 @@ import { ContractRevertError } from "../contract-errors";
 import type { Quote } from "../eip712";
 import { FernetError } from "../errors";
 import { blockHash, buildHeader, type Header } from "../hashing";
-import { rankSequencers, SeedNotKnownError } from "../ranking";
+import { rankSequencers, SeedNotKnownError, type RankedSequencer } from "../ranking";
+import { RegistryIndex } from "../registry-index";
 import { ConfirmationStage, Finalization, Phase, type HeightState, type SequencerReceipt } from "../types";
 import { HttpError, toJson, type JsonHandler, type JsonResponse } from "./http";
 import { describeError, type Logger } from "./log";
@@ -187,6 +188,8 @@ export class SequencerService {
   private readonly includedElsewhere = new Map<bigint, string[]>();
   /** The last L1 block scanned for `BlockRevealed`. */
   private scannedBlock = -1;
+  /** The registry rebuilt from its events, kept for the service's life: each ranking syncs only the new blocks. */
+  private index?: Promise<RegistryIndex>;
   /** This key's rank at the pending height and the next `lookahead - 1` (those whose seed is known). */
   private upcoming: { pending: bigint; heights: UpcomingHeight[] } = { pending: -1n, heights: [] };
   private readonly astria?: { source: AstriaSource; slasher: AstriaSlasherClient; lightClient: AstriaLightClientClient };
@@ -353,6 +356,16 @@ export class SequencerService {
     }
   }
 
+  /** Ranks `height` through the kept registry index (created on first use; created again if that failed). */
+  private async rank(height: bigint): Promise<RankedSequencer[]> {
+    this.index ??= RegistryIndex.create(this.fernet.registry, { fromBlock: this.fernet.deployment.deployBlock ?? 0 });
+    const index = await this.index.catch((error: unknown) => {
+      this.index = undefined;
+      throw error;
+    });
+    return rankSequencers(this.fernet.rollup, this.fernet.registry, height, { index });
+  }
+
   /**
    * This key's rank at the pending height and the `lookahead - 1` after it (as far as their seeds are
    * known), once per pending height; logged as `schedule` and served by `GET /schedule`.
@@ -361,7 +374,7 @@ export class SequencerService {
     const { lookahead } = await this.fernet.rollup.getConfig();
     const heights: UpcomingHeight[] = [];
     for (let h = pending; h < pending + lookahead; h++) {
-      const ranking = await rankSequencers(this.fernet.rollup, this.fernet.registry, h).catch((error: unknown) => {
+      const ranking = await this.rank(h).catch((error: unknown) => {
         if (error instanceof SeedNotKnownError) return undefined;
         throw error;
       });
@@ -410,7 +423,7 @@ export class SequencerService {
   private async maybePropose(s: HeightState): Promise<void> {
     let ranking;
     try {
-      ranking = await rankSequencers(this.fernet.rollup, this.fernet.registry, s.height);
+      ranking = await this.rank(s.height);
     } catch (error) {
       return this.once(`rank:${s.height}`, () => this.log.warn("rank-failed", { height: s.height, error: describeError(error) }));
     }
