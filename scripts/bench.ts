@@ -8,7 +8,7 @@
  *
  * Steps and what they write:
  *   gas          npm run gas         gas-report.md (repository root)
- *   sdk-ranking  (hook, see below)   bench/sdk-ranking.md, once the SDK ranking benchmark exists
+ *   sdk-ranking  npm run bench:sdk   bench/sdk-ranking.md
  *   farm         npm run bench:farm  bench/farm.md, bench/farm-speedup-<txs>.svg, bench/farm-overhead.svg
  */
 import { spawnSync } from "node:child_process";

@@ -24,6 +24,7 @@ export * from "./hints";
 export * from "./clients";
 export * from "./ranking";
 export * from "./registry-index";
+export * from "./transport";
 export * from "./leaders";
 export * from "./events";
 export * from "./confirmations";

@@ -12,6 +12,7 @@ import { readFile } from "node:fs/promises";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { connect, type Fernet } from "../clients";
 import { RpcUnreachableError, ServiceKeyError } from "./errors";
+import { FetchJsonRpcProvider } from "../transport";
 
 /** How long the first `eth_chainId` may take before the RPC is called unreachable. */
 export const RPC_PROBE_TIMEOUT_MS = 5_000;
@@ -102,7 +103,8 @@ export interface ServiceChain {
  */
 export async function connectService(options: { rpc: string; deployment: string; key: Wallet; pollingMs: number }): Promise<ServiceChain> {
   const chainId = await probeChainId(options.rpc);
-  const provider = new JsonRpcProvider(options.rpc, Network.from(chainId), {
+  // The platform's fetch as transport: a fresh registry index's first sync is one large answer.
+  const provider = new FetchJsonRpcProvider(options.rpc, Network.from(chainId), {
     staticNetwork: Network.from(chainId),
     pollingInterval: Math.max(50, options.pollingMs),
     // Every poll must read the chain afresh (ethers otherwise reuses identical answers for 250 ms).
