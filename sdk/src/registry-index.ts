@@ -20,7 +20,7 @@ import { decoded } from "./contract-errors";
 import { SequencerRegistry__factory } from "./generated/typechain";
 import type { RegistryClient, SequencerEntry } from "./clients/registry";
 import { SequencerStatus } from "./types";
-import { checksumBody } from "./words";
+import { checksumBody, isZeroAddress } from "./words";
 
 const IFACE = SequencerRegistry__factory.createInterface();
 const topic = (name: Parameters<typeof IFACE.getEvent>[0]): string => IFACE.getEvent(name).topicHash;
@@ -167,7 +167,7 @@ const num = (q: string | number | undefined): number => (typeof q === "number" ?
  * ```
  */
 export function statusAtTime(entry: Pick<SequencerEntry, "withdrawer" | "registeredAt" | "activeFrom" | "exitInitiatedAt" | "exitableAt" | "ejectedAt">, t: bigint): SequencerStatus {
-  if (BigInt(entry.withdrawer) === 0n || t < entry.registeredAt) return SequencerStatus.None;
+  if (isZeroAddress(entry.withdrawer) || t < entry.registeredAt) return SequencerStatus.None;
   if (entry.exitInitiatedAt !== 0n && t >= entry.exitInitiatedAt) {
     if (t >= entry.exitableAt) return SequencerStatus.Withdrawable;
     return entry.ejectedAt !== 0n && t >= entry.ejectedAt ? SequencerStatus.Ejected : SequencerStatus.Exiting;

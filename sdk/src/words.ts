@@ -23,6 +23,15 @@ export function requireHexAddress(s: string): void {
   if (typeof s !== "string" || !HEX_ADDRESS.test(s)) throw new FernetError(`Not an address: ${String(s)}.`, "Pass a 20-byte hex address.");
 }
 
+/**
+ * Whether a hex address is the zero address, without parsing it: a nonzero digit at any place says
+ * no (the first digit alone does for 15 of 16 addresses).
+ */
+export function isZeroAddress(s: string): boolean {
+  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) !== 48) return false;
+  return s.length === 42;
+}
+
 /** Big-endian 32-bit word `i` (0-4) of a validated hex address. */
 export function addressWord(s: string, i: number): number {
   return parseInt(s.slice(2 + 8 * i, 10 + 8 * i), 16);

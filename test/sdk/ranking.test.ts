@@ -11,7 +11,7 @@ import { ethers } from "hardhat";
 import { AbiCoder, getAddress, hexlify, keccak256, randomBytes, ZeroAddress } from "ethers";
 import { decodeSequencerPage, FernetError, rankBySeed, RegistryClient, scoreOf, scorer } from "../../sdk/src";
 import { keccakF1600 } from "../../sdk/src/keccak";
-import { checksumBody } from "../../sdk/src/words";
+import { checksumBody, isZeroAddress } from "../../sdk/src/words";
 import { load } from "../helpers/fixtures";
 import { deployWorld } from "../helpers/rollup";
 
@@ -85,6 +85,14 @@ describe("SDK fast scoring", () => {
       expect(() => score(bad), bad).to.throw(FernetError, "Not an address");
     }
     expect(() => scorer("0x1234")).to.throw(FernetError, "Not a 32-byte seed");
+  });
+
+  it("tells the zero address from every other by its digits alone (the eligibility and status rules' first test)", () => {
+    expect(isZeroAddress(ZeroAddress)).to.equal(true);
+    expect(isZeroAddress(`0x${"0".repeat(39)}1`)).to.equal(false);
+    expect(isZeroAddress(`0x1${"0".repeat(39)}`)).to.equal(false);
+    expect(isZeroAddress("0x0")).to.equal(false); // not an address
+    for (const key of Array.from({ length: 50 }, randomKey)) expect(isZeroAddress(key)).to.equal(BigInt(key) === 0n);
   });
 
   it("ships the permutation its generator writes (sdk/scripts/keccak.mjs)", () => {

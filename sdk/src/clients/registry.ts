@@ -12,7 +12,7 @@
  */
 import { isHexString, toQuantity, type ContractRunner, type ContractTransactionReceipt } from "ethers";
 import { FernetError } from "../errors";
-import { checksumBody } from "../words";
+import { checksumBody, isZeroAddress } from "../words";
 import { decoded } from "../contract-errors";
 import { SequencerRegistry__factory, type SequencerRegistry } from "../generated/typechain";
 import { Eligibility, SequencerStatus, type RegistryParameters, type SequencerInfo, type SlasherChange } from "../types";
@@ -107,7 +107,7 @@ export interface ListOptions {
  * ```
  */
 export function eligibilityOf(entry: Pick<SequencerInfo, "withdrawer" | "registeredAt" | "activeFrom" | "exitInitiatedAt" | "ejectedAt">, seedKnownAt: bigint): Eligibility {
-  if (BigInt(entry.withdrawer) === 0n) return Eligibility.Unregistered;
+  if (isZeroAddress(entry.withdrawer)) return Eligibility.Unregistered;
   if (entry.activeFrom > seedKnownAt) return entry.registeredAt > seedKnownAt ? Eligibility.RegisteredAfterSeed : Eligibility.Queued;
   if (entry.exitInitiatedAt !== 0n) return entry.ejectedAt !== 0n ? Eligibility.Ejected : Eligibility.Exiting;
   return Eligibility.Eligible;
