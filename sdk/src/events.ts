@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * for await (const ev of watchEvents(fernet.rollup, { names: ["BlockFinalized"], confirmations: 2 })) {
+ * for await (const ev of watchEvents("rollup", fernet.rollup, { names: ["BlockFinalized"], confirmations: 2 })) {
  *   console.log(ev.args.height, ev.transactionHash);
  * }
  * ```

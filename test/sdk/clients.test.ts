@@ -45,6 +45,8 @@ import {
   RollupClient,
   scoreOf,
   ScoreBeatenError,
+  sendWrite,
+  TransactionDroppedError,
   SequencerStatus,
   SequencerStatusError,
   TokenClient,
@@ -113,6 +115,25 @@ describe("SDK clients", () => {
       expect(outer.walk((x) => x instanceof ContractRevertError)).to.equal(e);
       expect(walk(outer, () => false)).to.equal(null);
       expect(decodeRevertData("0xdeadbeef")).to.equal(undefined);
+    });
+
+    it("says which write was dropped when its transaction never reached a block (TransactionDroppedError)", async () => {
+      let sent = 0;
+      const dropped = Object.assign(
+        async () => {
+          sent++;
+          return { wait: async () => null } as never;
+        },
+        { staticCall: async () => undefined },
+      );
+      const e = await sendWrite(dropped, [], "deposit", { simulate: false }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(sent).to.equal(1);
+      expect(e).to.be.instanceOf(TransactionDroppedError);
+      expect(e).to.include({ action: "deposit" });
+      expect((e as TransactionDroppedError).details).to.match(/Resend/);
     });
   });
 
