@@ -15,6 +15,8 @@ import { ZeroHash, type Provider } from "ethers";
 import type { RollupClient } from "./clients";
 import { decodeBlockData } from "./blockdata";
 import { readEvents } from "./events";
+import { inSpans } from "./chunks";
+import { decoded } from "./contract-errors";
 import { txsRoot } from "./hashing";
 import { ConfirmationStage, Finalization, Phase, type SequencerReceipt } from "./types";
 
@@ -34,6 +36,22 @@ export interface FinalityOptions {
    * height not yet decided, is reported as {@link ConfirmationStage.Submitted}.
    */
   receipt?: SequencerReceipt;
+  /**
+   * First L1 block to search for the height's events (its proposals, reveals and finalization): at or
+   * before the height's first proposal; the rollup's deployment block (`deployments/<network>.json`
+   * `deployBlock`) is always right. Default 0; providers that cap `eth_getLogs` ranges need it, or a
+   * small `chunkSize`. {@link findTxConfirmation} passes its own `fromBlock` on.
+   */
+  fromBlock?: number;
+  /** Blocks per `eth_getLogs` call of those searches (default 10,000, 4 calls in flight). */
+  chunkSize?: number;
+}
+
+/** The events `filter` of one height, searched from `opts.fromBlock` in spans of `opts.chunkSize`. */
+async function heightEvents<E>(rollup: RollupClient, filter: Parameters<RollupClient["contract"]["queryFilter"]>[0], opts: Pick<FinalityOptions, "fromBlock" | "chunkSize">): Promise<E[]> {
+  const c = rollup.contract;
+  const to = await decoded(() => rollup.runner.provider!.getBlockNumber());
+  return inSpans(opts.fromBlock ?? 0, to, opts.chunkSize ?? 10_000, 4, (a, b) => decoded(() => c.queryFilter(filter, a, b))) as Promise<E[]>;
 }
 
 async function l1Finalized(provider: Provider, blockNumber: number, opts: FinalityOptions): Promise<boolean> {
@@ -52,8 +70,8 @@ async function l1Finalized(provider: Provider, blockNumber: number, opts: Finali
  * const at = await finalizationBlock(rollup, 7n);
  * ```
  */
-export async function finalizationBlock(rollup: RollupClient, height: bigint): Promise<number | undefined> {
-  const events = await rollup.contract.queryFilter(rollup.contract.filters.BlockFinalized(height));
+export async function finalizationBlock(rollup: RollupClient, height: bigint, opts: Pick<FinalityOptions, "fromBlock" | "chunkSize"> = {}): Promise<number | undefined> {
+  const events = await heightEvents<{ blockNumber: number }>(rollup, rollup.contract.filters.BlockFinalized(height), opts);
   return events[0]?.blockNumber;
 }
 
@@ -68,7 +86,7 @@ export async function finalizationBlock(rollup: RollupClient, height: bigint): P
 export async function heightConfirmation(rollup: RollupClient, height: bigint, opts: FinalityOptions = {}): Promise<ConfirmationStage> {
   const s = await rollup.getHeightState(height);
   if (s.record.finalization !== Finalization.None) {
-    const at = await finalizationBlock(rollup, height);
+    const at = await finalizationBlock(rollup, height, opts);
     const provider = rollup.runner.provider!;
     return at !== undefined && (await l1Finalized(provider, at, opts)) ? ConfirmationStage.L1Finalized : ConfirmationStage.Proven;
   }
@@ -103,7 +121,7 @@ export async function txConfirmation(
   // that proposal is the canonical one; otherwise the revealed data decides.
   const fromSequencer =
     blockTxHashes && record.finalization !== Finalization.Backup && txsRoot(blockTxHashes) === record.txsRoot ? blockTxHashes : undefined;
-  const txs = fromSequencer ?? (await revealedTxs(rollup, height));
+  const txs = fromSequencer ?? (await revealedTxs(rollup, height, opts));
   if (!txs || !txs.map((t) => t.toLowerCase()).includes(txHash.toLowerCase())) {
     return (await submitted(rollup, txHash, opts.receipt)) ? ConfirmationStage.Submitted : ConfirmationStage.Unknown;
   }
@@ -121,19 +139,20 @@ async function submitted(rollup: RollupClient, txHash: string, receipt?: Sequenc
  * winning proposal's. Only a reveal whose data hash is that block's counts: a proposer that revealed
  * early and was then outbid left a reveal that is in no block that can become canonical.
  */
-async function revealedTxs(rollup: RollupClient, height: bigint): Promise<string[] | undefined> {
+async function revealedTxs(rollup: RollupClient, height: bigint, opts: FinalityOptions): Promise<string[] | undefined> {
   const c = rollup.contract;
   const state = await rollup.getHeightState(height);
-  const reveals = await c.queryFilter(c.filters.BlockRevealed(height));
+  type Ev<A> = { args: A; transactionHash: string };
+  const reveals = await heightEvents<Ev<{ data: string; dataHash: string }>>(rollup, c.filters.BlockRevealed(height), opts);
   let dataHash: string | undefined;
   if (state.record.finalization === Finalization.Backup) {
     // A backup block is revealed in the transaction that finalizes it.
-    const finalized = (await c.queryFilter(c.filters.BlockFinalized(height))).at(-1);
+    const finalized = (await heightEvents<Ev<unknown>>(rollup, c.filters.BlockFinalized(height), opts)).at(-1);
     const reveal = reveals.find((r) => r.transactionHash === finalized?.transactionHash);
     return reveal ? decodeBlockData(reveal.args.data).txHashes : undefined;
   }
   if (state.record.finalization === Finalization.Proven) {
-    const proposals = await c.queryFilter(c.filters.BlockProposed(height));
+    const proposals = await heightEvents<Ev<{ blockHash: string; header: { dataHash: string } }>>(rollup, c.filters.BlockProposed(height), opts);
     const winner = proposals.find((p) => p.args.blockHash === state.record.canonicalBlockHash);
     dataHash = winner?.args.header.dataHash;
   } else if (state.dataHash !== ZeroHash) {

@@ -13,6 +13,7 @@
  */
 import { Interface, type InterfaceAbi, type Log, type ParamType, type Provider, type Result } from "ethers";
 import { decoded } from "./contract-errors";
+import { inSpans } from "./chunks";
 import { FernetError } from "./errors";
 import {
   AstriaLightClient__factory,
@@ -112,6 +113,8 @@ export interface ReadEventsOptions<N extends string = string> {
   toBlock?: number;
   /** Blocks per `eth_getLogs` call (default 10,000; many providers cap the range). */
   chunkSize?: number;
+  /** `eth_getLogs` calls in flight at once (default 4). */
+  concurrency?: number;
 }
 
 /** Converts an ethers Result into plain objects by parameter name, deeply. */
@@ -208,12 +211,7 @@ export async function readEvents<K extends ContractKind, N extends keyof EventAr
   const to = options.toBlock ?? (await decoded(() => provider.getBlockNumber()));
   const chunk = options.chunkSize ?? 10_000;
   const topics = topicsFor(kind, options.names);
-  const calls: Promise<Log[]>[] = [];
-  for (let start = from; start <= to; start += chunk) {
-    const end = Math.min(to, start + chunk - 1);
-    calls.push(decoded(() => provider.getLogs({ address: source.address, fromBlock: start, toBlock: end, topics })));
-  }
-  const logs = (await Promise.all(calls)).flat();
+  const logs = await inSpans(from, to, chunk, options.concurrency ?? 4, (start, end) => decoded(() => provider.getLogs({ address: source.address, fromBlock: start, toBlock: end, topics })));
   return logs.map((l) => decodeLog(kind, l)).filter((e): e is ProtocolEvent<K> => e !== undefined) as ProtocolEvent<K, N>[];
 }
 

@@ -21,6 +21,7 @@ import { SequencerRegistry__factory } from "./generated/typechain";
 import type { RegistryClient, SequencerEntry } from "./clients/registry";
 import { SequencerStatus } from "./types";
 import { checksumBody, isZeroAddress } from "./words";
+import { inSpans } from "./chunks";
 
 const IFACE = SequencerRegistry__factory.createInterface();
 const topic = (name: Parameters<typeof IFACE.getEvent>[0]): string => IFACE.getEvent(name).topicHash;
@@ -309,21 +310,12 @@ export class RegistryIndex {
 
   /** The lifecycle logs of `[from, to]` in chain order: spans of `blockSpan`, `concurrency` at once. */
   private async logs(from: number, to: number): Promise<RawLog[]> {
-    const spans: [number, number][] = [];
-    for (let a = from; a <= to; a += this.blockSpan) spans.push([a, Math.min(to, a + this.blockSpan - 1)]);
-    const out: RawLog[][] = new Array(spans.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < spans.length) {
-        const i = next++;
-        const [a, b] = spans[i];
-        const got = await this.send("eth_getLogs", [{ address: this.registry.address, topics: [LIFECYCLE_TOPICS], fromBlock: quantity(a), toBlock: quantity(b) }]);
-        if (!Array.isArray(got)) throw new IndexRpcError("eth_getLogs", "not an array");
-        out[i] = got as RawLog[];
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, spans.length) }, worker));
-    const all = out.flat().filter((l) => !l.removed);
+    const got = await inSpans(from, to, this.blockSpan, this.concurrency, async (a, b) => {
+      const logs = await this.send("eth_getLogs", [{ address: this.registry.address, topics: [LIFECYCLE_TOPICS], fromBlock: quantity(a), toBlock: quantity(b) }]);
+      if (!Array.isArray(logs)) throw new IndexRpcError("eth_getLogs", "not an array");
+      return logs as RawLog[];
+    });
+    const all = got.filter((l) => !l.removed);
     // Providers answer in chain order; sort anyway, cheaply, in case one does not.
     const key = (l: RawLog): number => num(l.blockNumber) * 1e5 + num(l.logIndex ?? l.index);
     for (let i = 1; i < all.length; i++) {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { hexlify, randomBytes } from "ethers";
-import { buildHeader, ConfirmationStage, encodeBlockData, findTxConfirmation, mockProof, publicInputsHash, RollupClient } from "../../sdk/src";
+import { buildHeader, ConfirmationStage, encodeBlockData, finalizationBlock, findTxConfirmation, heightConfirmation, mockProof, publicInputsHash, readEvents, RollupClient, txConfirmation } from "../../sdk/src";
 import { deadlines, deployWorld, makeQuote, ranked, toRoundStart, type World } from "../helpers/rollup";
 import { load } from "../helpers/fixtures";
 
@@ -88,5 +88,64 @@ describe("SDK confirmations from a tx hash alone", () => {
     expect(await findTxConfirmation(rollup, txHash, { fromBlock: deployBlock, receipt })).to.deep.equal({ stage: ConfirmationStage.Submitted, height: 1n });
     expect(await findTxConfirmation(rollup, txHash, { fromBlock: deployBlock, receipt: { ...receipt, txHash: hexlify(randomBytes(32)) } })).to.deep.equal({ stage: ConfirmationStage.Unknown });
     expect(await findTxConfirmation(rollup, txHash, { fromBlock: deployBlock, receipt: { ...receipt, height: 0n } })).to.deep.equal({ stage: ConfirmationStage.Unknown });
+  });
+
+  it("searches a height's events from fromBlock in spans of chunkSize, at most 4 calls in flight", async () => {
+    const { w, deployBlock } = await load(world);
+    await toRoundStart(w);
+    const [best] = await ranked(w, 1n);
+    const txs = [hexlify(randomBytes(32)), hexlify(randomBytes(32))];
+    const b = await blockOf(w, txs);
+    await w.rollup.connect(best).propose(b.header);
+    await time.increaseTo((await deadlines(w)).proposal);
+    const prover = w.provers[0];
+    const q = await makeQuote(w, best, b.header, prover.address);
+    await w.rollup.connect(prover).commitProver(q.quote, q.signature);
+    await w.rollup.connect(best).reveal(1n, b.data);
+    await time.increaseTo((await deadlines(w)).commitment);
+    await w.rollup.submitProof(b.header, mockProof(publicInputsHash(w.chainId, await w.rollup.getAddress(), b.header, prover.address)));
+    const finalizedAt = await latest();
+    await mine(3);
+    // A provider that counts the eth_getLogs calls in flight.
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    const counting = new Proxy(ethers.provider, {
+      get(target, prop, receiver) {
+        if (prop === "getLogs") {
+          return async (...args: unknown[]) => {
+            calls++;
+            most = Math.max(most, ++inFlight);
+            try {
+              await new Promise((r) => setTimeout(r, 5));
+              return await (target.getLogs as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            } finally {
+              inFlight--;
+            }
+          };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const rollup = new RollupClient(await w.rollup.getAddress(), counting);
+    expect(await finalizationBlock(rollup, 1n, { fromBlock: deployBlock, chunkSize: 2 })).to.equal(finalizedAt);
+    const spans = Math.ceil(((await latest()) - deployBlock + 1) / 2);
+    expect(calls).to.equal(spans);
+    expect(most).to.equal(Math.min(4, spans));
+    // Starting after the finalization, it is not found: the height reads as Proven, not L1-final.
+    expect(await finalizationBlock(rollup, 1n, { fromBlock: finalizedAt + 1 })).to.equal(undefined);
+    expect(await heightConfirmation(rollup, 1n, { depth: 3, fromBlock: finalizedAt + 1 })).to.equal(ConfirmationStage.Proven);
+    expect(await heightConfirmation(rollup, 1n, { depth: 3, fromBlock: deployBlock, chunkSize: 3 })).to.equal(ConfirmationStage.L1Finalized);
+    // The revealed data is searched the same way: a range that starts after the proposal finds no block.
+    expect(await txConfirmation(rollup, 1n, txs[1], undefined, { depth: 3, fromBlock: deployBlock, chunkSize: 2 })).to.equal(ConfirmationStage.L1Finalized);
+    expect(await txConfirmation(rollup, 1n, txs[1], undefined, { depth: 3, fromBlock: finalizedAt + 1 })).to.equal(ConfirmationStage.Unknown);
+    // readEvents bounds its calls in flight too.
+    calls = 0;
+    most = 0;
+    const all = await readEvents("rollup", rollup, { fromBlock: deployBlock, chunkSize: 1, concurrency: 2 });
+    expect(most).to.equal(2);
+    expect(calls).to.equal((await latest()) - deployBlock + 1);
+    expect(all.map((e) => e.name)).to.deep.equal((await readEvents("rollup", { address: rollup.address, runner: ethers.provider }, { fromBlock: deployBlock })).map((e) => e.name));
   });
 });

@@ -290,7 +290,7 @@ export class SequencerService {
     if (!tx) throw new HttpError(404, "unknown-tx", `This sequencer has no tx ${hash}.`);
     const height = tx.height ?? (await this.fernet.rollup.pendingHeight());
     const block = tx.height === undefined ? undefined : (this.blocks.get(tx.height)?.txHashes ?? this.includedElsewhere.get(tx.height));
-    const stage = await txConfirmation(this.fernet.rollup, height, tx.hash, block, { receipt: this.receipt(tx, height) });
+    const stage = await txConfirmation(this.fernet.rollup, height, tx.hash, block, { receipt: this.receipt(tx, height), fromBlock: this.fernet.deployment.deployBlock });
     const shown = stage === ConfirmationStage.Unknown ? ConfirmationStage.Submitted : stage;
     return { status: 200, body: { txHash: tx.hash, height: height.toString(), stage: shown, stageName: ConfirmationStage[shown] } };
   }
