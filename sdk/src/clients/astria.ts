@@ -22,7 +22,7 @@ import {
   type AstriaLightClient,
   type AstriaSlasher,
 } from "../generated/typechain";
-import { sendWrite, signerOf, latestTimestamp, type WriteOptions } from "./shared";
+import { latestTimestamp, readEip712Domain, sendWrite, signerOf, type Eip712Domain, type WriteOptions } from "./shared";
 import { TokenClient } from "./token";
 
 /**
@@ -130,6 +130,44 @@ export class AstriaBondError extends FernetError {
 }
 
 /**
+ * The slasher's constants ({@link AstriaSlasherClient.constants}).
+ *
+ * @example
+ * ```ts
+ * const { bindingTypehash }: AstriaSlasherConstants = await slasher.constants();
+ * ```
+ */
+export interface AstriaSlasherConstants {
+  /** Where the non-bounty part of a penalty goes without a treasury. */
+  burnAddress: string;
+  /** EIP-712 type hashes of `Binding` and `Entry`. */
+  bindingTypehash: string;
+  entryTypehash: string;
+  /** Longest opt-in and unbond delays a deployment may set (seconds). */
+  maxOptInDelay: bigint;
+  maxUnbondDelay: bigint;
+}
+
+/**
+ * The light client's constants ({@link AstriaLightClientClient.constants}).
+ *
+ * @example
+ * ```ts
+ * const { quorumNumerator, quorumDenominator }: AstriaLightClientConstants = await lc.constants();
+ * ```
+ */
+export interface AstriaLightClientConstants {
+  /** Domain tags of the header and validator-set digests. */
+  headerTag: string;
+  validatorSetTag: string;
+  /** A quorum is more than `quorumNumerator / quorumDenominator` of the set's voting power. */
+  quorumNumerator: bigint;
+  quorumDenominator: bigint;
+  /** The `activeToHeight` of a set with no successor yet. */
+  openRange: bigint;
+}
+
+/**
  * Client of the AstriaSlasher.
  *
  * @example
@@ -150,6 +188,17 @@ export class AstriaSlasherClient {
   }
 
   // ------------------------------------------------------------------ views
+
+  /** The contract's constants (one batched round trip). @example `(await slasher.constants()).bindingTypehash` */
+  async constants(): Promise<AstriaSlasherConstants> {
+    const c = this.contract;
+    const [burnAddress, bindingTypehash, entryTypehash, maxOptInDelay, maxUnbondDelay] = await decoded(() => Promise.all([c.BURN_ADDRESS(), c.BINDING_TYPEHASH(), c.ENTRY_TYPEHASH(), c.MAX_OPT_IN_DELAY(), c.MAX_UNBOND_DELAY()]));
+    return { burnAddress, bindingTypehash, entryTypehash, maxOptInDelay, maxUnbondDelay };
+  }
+  /** The EIP-712 domain as the contract reports it (ERC-5267); {@link AstriaSlasherClient.domain} builds it locally. @example `await slasher.eip712Domain()` */
+  async eip712Domain(): Promise<Eip712Domain> {
+    return readEip712Domain(() => this.contract.eip712Domain());
+  }
 
   /** The configuration (cached: immutable). @example `(await slasher.getConfig()).minimumBond` */
   async getConfig(): Promise<AstriaSlasherParameters> {
@@ -376,6 +425,13 @@ export class AstriaLightClientClient {
     readonly runner: ContractRunner,
   ) {
     this.contract = AstriaLightClient__factory.connect(address, runner);
+  }
+
+  /** The contract's constants (one batched round trip). @example `(await lc.constants()).quorumNumerator` */
+  async constants(): Promise<AstriaLightClientConstants> {
+    const c = this.contract;
+    const [headerTag, validatorSetTag, quorumNumerator, quorumDenominator, openRange] = await decoded(() => Promise.all([c.HEADER_TAG(), c.VALIDATOR_SET_TAG(), c.QUORUM_NUMERATOR(), c.QUORUM_DENOMINATOR(), c.OPEN_RANGE()]));
+    return { headerTag, validatorSetTag, quorumNumerator, quorumDenominator, openRange };
   }
 
   /** The Astria chain id followed. @example `await lc.astriaChainId()` */

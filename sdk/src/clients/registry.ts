@@ -17,7 +17,7 @@ import { decoded } from "../contract-errors";
 import { SequencerRegistry__factory, type SequencerRegistry } from "../generated/typechain";
 import { Eligibility, SequencerStatus, type RegistryParameters, type SequencerInfo, type SlasherChange } from "../types";
 import { NotAuthorisedError, SequencerStatusError } from "./errors";
-import { sendWrite, signerOf, type WriteOptions } from "./shared";
+import { ownerWrite, sendWrite, signerOf, type WriteOptions } from "./shared";
 import { TokenClient } from "./token";
 
 /**
@@ -220,7 +220,52 @@ export class RegistryClient {
     return sendWrite(this.contract.cancelSlasherChange, [slasher], "cancelSlasherChange", options);
   }
 
+  // ------------------------------------------------------------------ ownership (two-step)
+
+  /** The owner (queues slasher changes). @example `await registry.owner()` */
+  async owner(): Promise<string> {
+    return decoded(() => this.contract.owner());
+  }
+  /** The account a transfer is waiting on (zero if none). @example `await registry.pendingOwner()` */
+  async pendingOwner(): Promise<string> {
+    return decoded(() => this.contract.pendingOwner());
+  }
+  /**
+   * Starts handing the registry to `newOwner`, who must accept (owner only; zero cancels a pending transfer).
+   * @throws {@link NotAuthorisedError} unless the signer is the owner.
+   * @example `await registry.transferOwnership(multisig)`
+   */
+  async transferOwnership(newOwner: string, options?: WriteOptions): Promise<ContractTransactionReceipt> {
+    return ownerWrite(this.contract, this.runner, this.contract.transferOwnership, [newOwner], "transferOwnership", options);
+  }
+  /**
+   * Accepts a pending transfer (the pending owner only).
+   * @throws {@link NotAuthorisedError} unless the signer is the pending owner.
+   * @example `await new RegistryClient(registryAddress, multisig).acceptOwnership()`
+   */
+  async acceptOwnership(options?: WriteOptions): Promise<ContractTransactionReceipt> {
+    const me = await signerOf(this.runner, "acceptOwnership").getAddress();
+    if (!options?.skipChecks) {
+      const pending = await this.pendingOwner();
+      if (pending.toLowerCase() !== me.toLowerCase()) throw new NotAuthorisedError("acceptOwnership", me, [pending]);
+    }
+    return sendWrite(this.contract.acceptOwnership, [], "acceptOwnership", options);
+  }
+  /**
+   * Leaves the registry without an owner for good: no slasher change can be queued again (owner only).
+   * @throws {@link NotAuthorisedError} unless the signer is the owner.
+   * @example `await registry.renounceOwnership()`
+   */
+  async renounceOwnership(options?: WriteOptions): Promise<ContractTransactionReceipt> {
+    return ownerWrite(this.contract, this.runner, this.contract.renounceOwnership, [], "renounceOwnership", options);
+  }
+
   // ------------------------------------------------------------------ parameters
+
+  /** One L1 slot in seconds (12; the entry delay's floor). @example `await registry.slot()` */
+  async slot(): Promise<bigint> {
+    return decoded(() => this.contract.SLOT());
+  }
 
   /** The staking token's client. @example `await (await registry.token()).balanceOf(me)` */
   async token(): Promise<TokenClient> {

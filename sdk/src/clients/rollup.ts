@@ -42,7 +42,7 @@ import {
   WrongParentError,
 } from "./errors";
 import { RegistryClient } from "./registry";
-import { latestTimestamp, sendWrite, signerOf, type WriteOptions } from "./shared";
+import { latestTimestamp, readEip712Domain, sendWrite, signerOf, type Eip712Domain, type WriteOptions } from "./shared";
 import { TokenClient } from "./token";
 
 /** Basis points in 100%. */
@@ -103,6 +103,27 @@ export function toHeightState(s: IFernetRollup.HeightStateStructOutput): HeightS
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /**
+ * The rollup's constants ({@link RollupClient.constants}).
+ *
+ * @example
+ * ```ts
+ * const { burnAddress }: RollupConstants = await rollup.constants();
+ * ```
+ */
+export interface RollupConstants {
+  /** Where burned tokens go without a treasury. */
+  burnAddress: string;
+  /** EIP-712 type hash of `Quote`. */
+  quoteTypehash: string;
+  /** Most txs a header may count. */
+  maxTxCount: bigint;
+  /** Longest genesis delay a deployment may set (seconds). */
+  maxGenesisDelay: bigint;
+  /** One L1 slot (seconds). */
+  slot: bigint;
+}
+
+/**
  * Client of the FernetRollup.
  *
  * @example
@@ -126,6 +147,21 @@ export class RollupClient {
   }
 
   // ------------------------------------------------------------------ config and wiring
+
+  /**
+   * The contract's constants: the burn address, the quote's EIP-712 type hash, the tx-count cap, the
+   * genesis-delay cap and the L1 slot (one batched round trip).
+   * @example `const { maxTxCount, slot } = await rollup.constants()`
+   */
+  async constants(): Promise<RollupConstants> {
+    const c = this.contract;
+    const [burnAddress, quoteTypehash, maxTxCount, maxGenesisDelay, slot] = await decoded(() => Promise.all([c.BURN_ADDRESS(), c.QUOTE_TYPEHASH(), c.MAX_TX_COUNT(), c.MAX_GENESIS_DELAY(), c.SLOT()]));
+    return { burnAddress, quoteTypehash, maxTxCount, maxGenesisDelay, slot };
+  }
+  /** The EIP-712 domain as the contract reports it (ERC-5267); {@link quoteDomain} builds the same one locally. @example `await rollup.eip712Domain()` */
+  async eip712Domain(): Promise<Eip712Domain> {
+    return readEip712Domain(() => this.contract.eip712Domain());
+  }
 
   /** The deployment parameters (read once, then cached: they are immutable). @example `(await rollup.getConfig()).lookahead` */
   async getConfig(): Promise<RollupParameters> {

@@ -10,7 +10,7 @@
 import type { ContractRunner, ContractTransactionReceipt, ContractTransactionResponse, Overrides, Signer } from "ethers";
 import { decoded } from "../contract-errors";
 import { FernetError } from "../errors";
-import { NoSignerError } from "./errors";
+import { NoSignerError, NotAuthorisedError } from "./errors";
 
 /**
  * Options of every write.
@@ -105,4 +105,70 @@ export async function latestTimestamp(runner: ContractRunner | null | undefined)
   if (!provider) throw new FernetError("The runner has no provider.", "Connect the signer to a provider (wallet.connect(provider)).");
   const block = await decoded(() => provider.getBlock("latest"));
   return BigInt(block?.timestamp ?? 0);
+}
+
+/**
+ * An OpenZeppelin `Ownable` contract as typechain exposes it (`Ownable2Step` adds `pendingOwner`).
+ *
+ * @example
+ * ```ts
+ * const c: OwnableContract = registry.contract;
+ * ```
+ */
+export interface OwnableContract {
+  owner(): Promise<string>;
+  transferOwnership: WriteMethod;
+  renounceOwnership: WriteMethod;
+}
+
+/**
+ * Sends an owner-only write after checking that the runner's signer is the owner.
+ * @throws {@link NotAuthorisedError} when it is not; {@link NoSignerError} without a signer.
+ * @example
+ * ```ts
+ * await ownerWrite(registry.contract, registry.runner, registry.contract.transferOwnership, [next], "transferOwnership");
+ * ```
+ */
+export async function ownerWrite(
+  contract: OwnableContract,
+  runner: ContractRunner,
+  method: WriteMethod,
+  args: readonly unknown[],
+  action: string,
+  options: WriteOptions = {},
+): Promise<ContractTransactionReceipt> {
+  const me = await signerOf(runner, action).getAddress();
+  if (!options.skipChecks) {
+    const owner = await decoded(() => contract.owner());
+    if (owner.toLowerCase() !== me.toLowerCase()) throw new NotAuthorisedError(action, me, [owner]);
+  }
+  return sendWrite(method, args, action, options);
+}
+
+/**
+ * A contract's EIP-712 domain (ERC-5267 `eip712Domain()`), in the shape ethers signs with.
+ *
+ * @example
+ * ```ts
+ * const domain: Eip712Domain = await fernet.rollup.eip712Domain();
+ * ```
+ */
+export interface Eip712Domain {
+  name: string;
+  version: string;
+  chainId: bigint;
+  verifyingContract: string;
+}
+
+/**
+ * Reads and checks an ERC-5267 domain (`fields` must be 0x0f: name, version, chain id, contract).
+ * @example
+ * ```ts
+ * const domain = await readEip712Domain(() => rollup.contract.eip712Domain());
+ * ```
+ */
+export async function readEip712Domain(read: () => Promise<{ fields: string; name: string; version: string; chainId: bigint; verifyingContract: string }>): Promise<Eip712Domain> {
+  const d = await decoded(read);
+  if (d.fields !== "0x0f") throw new FernetError(`Unexpected EIP-712 domain fields ${d.fields}.`, "The contract is not the one this SDK version knows.");
+  return { name: d.name, version: d.version, chainId: d.chainId, verifyingContract: d.verifyingContract };
 }

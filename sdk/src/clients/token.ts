@@ -12,7 +12,7 @@ import { Signature } from "ethers";
 import { decoded } from "../contract-errors";
 import { FernetToken__factory, type FernetToken } from "../generated/typechain";
 import { InsufficientTokensError } from "./errors";
-import { sendWrite, signerOf, type WriteOptions } from "./shared";
+import { ownerWrite, sendWrite, signerOf, type WriteOptions } from "./shared";
 
 /**
  * EIP-2612 permit types.
@@ -82,6 +82,27 @@ export class TokenClient {
   /** The owner (minter) of FernetToken. @example `await token.owner()` */
   async owner(): Promise<string> {
     return decoded(() => this.contract.owner());
+  }
+  /** The permit domain separator. @example `await token.domainSeparator()` */
+  async domainSeparator(): Promise<string> {
+    return decoded(() => this.contract.DOMAIN_SEPARATOR());
+  }
+
+  /**
+   * Hands the token (and minting) to `newOwner` at once (owner only).
+   * @throws {@link NotAuthorisedError} unless the signer is the owner.
+   * @example `await token.transferOwnership(multisig)`
+   */
+  async transferOwnership(newOwner: string, options?: WriteOptions): Promise<ContractTransactionReceipt> {
+    return ownerWrite(this.contract, this.runner, this.contract.transferOwnership, [newOwner], "transferOwnership", options);
+  }
+  /**
+   * Leaves the token without an owner: nobody can mint again (owner only).
+   * @throws {@link NotAuthorisedError} unless the signer is the owner.
+   * @example `await token.renounceOwnership()`
+   */
+  async renounceOwnership(options?: WriteOptions): Promise<ContractTransactionReceipt> {
+    return ownerWrite(this.contract, this.runner, this.contract.renounceOwnership, [], "renounceOwnership", options);
   }
 
   /**
