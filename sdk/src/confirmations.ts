@@ -234,7 +234,7 @@ export async function findTxConfirmation(rollup: RollupClient, txHash: string, o
     let height: bigint;
     let revealed: boolean;
     if (ev.name === "BlockRevealed") {
-      const args = ev.args as { height: bigint; data: string };
+      const args = ev.args;
       let txs: string[];
       try {
         txs = decodeBlockData(args.data).txHashes;
@@ -244,7 +244,7 @@ export async function findTxConfirmation(rollup: RollupClient, txHash: string, o
       if (!txs.some((t) => t.toLowerCase() === wanted)) continue;
       [height, revealed] = [args.height, true];
     } else {
-      const args = ev.args as { height: bigint; header: { txsRoot: string } };
+      const args = ev.args;
       if (args.header.txsRoot !== root) continue;
       [height, revealed] = [args.height, false];
     }

@@ -69,19 +69,24 @@ const INTERFACES = Object.fromEntries(Object.entries(ABIS).map(([k, abi]) => [k,
  * ```ts
  * const [ev]: ProtocolEvent<"rollup", "BlockRevealed">[] = await readEvents("rollup", rollup, { names: ["BlockRevealed"] });
  * console.log(ev.args.height, ev.transactionHash);
+ * for (const e of await readEvents("rollup", rollup)) if (e.name === "BlockProposed") console.log(e.args.header.txsRoot); // narrowed by name
  * ```
  */
-export interface ProtocolEvent<K extends ContractKind = ContractKind, N extends keyof EventArgsByContract[K] = keyof EventArgsByContract[K]> {
-  contract: K;
-  address: string;
-  name: N;
-  args: EventArgsByContract[K][N];
-  blockNumber: number;
-  blockHash: string;
-  transactionHash: string;
-  /** Index of the log in its block. */
-  logIndex: number;
-}
+export type ProtocolEvent<K extends ContractKind = ContractKind, N extends keyof EventArgsByContract[K] = keyof EventArgsByContract[K]> =
+  // Distributed over the names: checking `name` narrows `args` to that event's arguments.
+  N extends keyof EventArgsByContract[K]
+    ? {
+        contract: K;
+        address: string;
+        name: N;
+        args: EventArgsByContract[K][N];
+        blockNumber: number;
+        blockHash: string;
+        transactionHash: string;
+        /** Index of the log in its block. */
+        logIndex: number;
+      }
+    : never;
 
 /**
  * Anything with an address and a runner: every client of the SDK.
@@ -153,7 +158,7 @@ export function decodeLog<K extends ContractKind>(kind: K, log: Log): ProtocolEv
     blockHash: log.blockHash,
     transactionHash: log.transactionHash,
     logIndex: log.index,
-  };
+  } as ProtocolEvent<K>;
 }
 
 function topicsFor(kind: ContractKind, names?: readonly string[]): string[][] | undefined {

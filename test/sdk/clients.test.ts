@@ -393,7 +393,10 @@ describe("SDK clients", () => {
       // Typed events over the range, with their L1 positions.
       const events = await readEvents("rollup", asStranger, { fromBlock, names: ["BlockProposed", "ProverCommitted", "BlockFinalized"] });
       expect(events.map((e) => e.name)).to.deep.equal(["BlockProposed", "ProverCommitted", "BlockFinalized"]);
-      expect((events[0].args as unknown as { header: { txsRoot: string } }).header.txsRoot).to.equal(b.header.txsRoot);
+      const [first] = events;
+      if (first.name !== "BlockProposed") throw new Error(`expected BlockProposed first, got ${first.name}`);
+      expect(first.args.header.txsRoot).to.equal(b.header.txsRoot); // args narrowed by the name, no cast
+
       expect(events[0].transactionHash).to.match(/^0x[0-9a-f]{64}$/);
       expect(events[2].blockNumber).to.be.greaterThan(events[0].blockNumber);
       expect(await rejection(readEvents("rollup", asStranger, { names: ["Nope" as "BlockProposed"] }))).to.be.instanceOf(UnknownEventError);
@@ -475,7 +478,7 @@ describe("SDK clients", () => {
       const seen: { value: bigint; blockNumber: number; logIndex: number }[] = [];
       const watcher = (async () => {
         for await (const ev of watchEvents("token", source, { names: ["Transfer"], confirmations: 2, pollingInterval: 20, signal: stop.signal, onError: (_e, n) => errors.push(n) })) {
-          seen.push({ value: (ev.args as { value: bigint }).value, blockNumber: ev.blockNumber, logIndex: ev.logIndex });
+          seen.push({ value: ev.args.value, blockNumber: ev.blockNumber, logIndex: ev.logIndex });
           if (seen.length === 2) stop.abort();
         }
       })();
