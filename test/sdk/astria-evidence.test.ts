@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { ContractTransactionReceipt } from "ethers";
-import { AstriaSlasherClient, ContractRevertError, decodeLog } from "../../sdk/src";
+import { AstriaBindingError, AstriaSlasherClient, ContractRevertError, decodeLog } from "../../sdk/src";
 import { absenceProof, astriaTxProof, AstriaRollupNotInBlockError, AstriaRollupPresentError, l2TxProof, rollupLeafProof, shapeWitness } from "../../sdk/src/astria";
 import { ROLLUP_ID, SLASHER, backupRound, load, signedBinding, toProposalDeadline, toRevealDeadline, type World } from "../astria/helpers/world";
 import { H, endsEarly, entryAt, fabricated, honest, leafOf, scenario, skippedMiddle, swapped, unposted, wrongCount, wrongRoot, type Scenario } from "../astria/helpers/scenarios";
@@ -32,22 +32,41 @@ async function expectSlashed(w: World, receipt: ContractTransactionReceipt, offe
 const boundPending = () => scenario({ finalize: false });
 
 describe("SDK AstriaSlasherClient: bindings and every evidence kind on the in-process network", () => {
-  it("posts a signed binding, then refuses the same height again (typed contract error)", async () => {
+  it("posts a signed binding after checking its window, signer, block, range start and that none is posted", async () => {
     const s = await load(unposted);
     const { w } = s;
-    await toProposalDeadline(w, H);
-    const signed = await signedBinding(w, w.seqA, H, s.t);
     const asSeq = new AstriaSlasherClient(await w.slasher.getAddress(), w.seqA);
+    const refused = async (signed: { binding: Parameters<AstriaSlasherClient["postBinding"]>[0]; entries: Parameters<AstriaSlasherClient["postBinding"]>[1]; signature: string }, problem: string) => {
+      const e = await asSeq.postBinding(signed.binding, signed.entries, signed.signature).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(e, problem).to.be.instanceOf(AstriaBindingError);
+      expect(e).to.include({ problem, height: H });
+      expect((e as AstriaBindingError).details).to.be.a("string").and.not.equal("");
+    };
+    // Still in the proposal phase: the window opens at the proposal deadline.
+    await refused(await signedBinding(w, w.seqA, H, s.t), "window");
+    await toProposalDeadline(w, H);
+    await refused(await signedBinding(w, w.seqB, H, s.t), "signer");
+    await refused(await signedBinding(w, w.seqA, H, s.t, { blockHash: ethers.ZeroHash }), "blockHash");
+    await refused(await signedBinding(w, w.seqA, H, s.t, { astriaStart: s.t.astriaStart + 1n }), "start");
+    const signed = await signedBinding(w, w.seqA, H, s.t);
     const receipt = await asSeq.postBinding(signed.binding, signed.entries, signed.signature);
     expect(events(receipt).map((e) => e.name)).to.include("BindingPosted");
     expect(await asSeq.bindingAt(H)).to.deep.include({ posted: true, slashed: false, astriaStart: signed.binding.astriaStart, astriaEnd: signed.binding.astriaEnd });
-    const again = await asSeq.postBinding(signed.binding, signed.entries, signed.signature).then(
+    await refused(signed, "posted");
+    // Past the SDK's checks, the contract's error comes back typed with its arguments.
+    const again = await asSeq.postBinding(signed.binding, signed.entries, signed.signature, { skipChecks: true }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(again).to.be.instanceOf(ContractRevertError);
     expect(again).to.include({ errorName: "Astria__BindingAlreadyPosted" });
     expect((again as ContractRevertError).namedArgs).to.deep.equal({ l2Height: H });
+    // After the reveal deadline the window is closed again.
+    await toRevealDeadline(w, H);
+    await refused(signed, "window");
   });
 
   it("proves a root mismatch", async () => {

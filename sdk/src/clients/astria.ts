@@ -10,7 +10,7 @@
  * if (await slasher.isInForce(leader, height)) console.log("Astria-bonded leader");
  * ```
  */
-import type { ContractRunner, ContractTransactionReceipt, Signer, TypedDataDomain } from "ethers";
+import { verifyTypedData, type ContractRunner, type ContractTransactionReceipt, type Signer, type TypedDataDomain } from "ethers";
 import { BINDING_TYPES, type Binding, type Entry, type EntryProof, type L2Tx } from "../astria/binding";
 import type { AstriaHeader, AstriaTx, RollupLeaf } from "../astria/block";
 import type { Validator, ValidatorSignature } from "../astria/lightClient";
@@ -24,6 +24,8 @@ import {
 } from "../generated/typechain";
 import { latestTimestamp, readEip712Domain, sendWrite, signerOf, type Eip712Domain, type WriteOptions } from "./shared";
 import { TokenClient } from "./token";
+import { RollupClient } from "./rollup";
+import { Phase } from "../types";
 
 /**
  * The slasher's on-chain configuration (`IAstriaSlasher.Config`).
@@ -127,6 +129,26 @@ export interface ValidatorSetInfo {
  */
 export class AstriaBondError extends FernetError {
   override name = "AstriaBondError";
+}
+
+/**
+ * Why the SDK will not post a binding: what the slasher would refuse, found before sending.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof AstriaBindingError && e.problem === "window") console.log(`post between the deadlines of ${e.height}`);
+ * ```
+ */
+export class AstriaBindingError extends FernetError {
+  override name = "AstriaBindingError";
+  constructor(
+    readonly problem: "window" | "signer" | "blockHash" | "posted" | "start",
+    readonly height: bigint,
+    shortMessage: string,
+    details: string,
+  ) {
+    super(shortMessage, details);
+  }
 }
 
 /**
@@ -341,11 +363,35 @@ export class AstriaSlasherClient {
   }
 
   /**
-   * Posts the binding of an L2 height with its entries and signature (simulated first).
+   * Posts the binding of an L2 height with its entries and signature (simulated first). Checks first
+   * that the window is open (after the proposal deadline, before the reveal deadline), that the
+   * signature is the height's best proposer's over its best block, that no binding was posted for the
+   * height, and that the range starts at the slasher's cursor.
+   * @throws {@link AstriaBindingError} naming the problem; the contract's own errors for the rest
+   * (entries, range end, bond in force).
    * @example `await slasher.postBinding(binding, entries, signature)`
    */
   async postBinding(binding: Binding, entries: readonly Entry[], signature: string, options?: WriteOptions): Promise<ContractTransactionReceipt> {
     signerOf(this.runner, "postBinding");
+    if (!options?.skipChecks) {
+      const h = binding.l2Height;
+      const rollup = new RollupClient((await this.getConfig()).rollup, this.runner);
+      const [s, now, record, start, domain] = await Promise.all([rollup.getHeightState(h), latestTimestamp(this.runner), this.bindingAt(h), this.expectedAstriaStart(), this.domain()]);
+      if (s.phase === Phase.NotStarted || s.phase === Phase.Proposal || now >= s.revealDeadline) {
+        throw new AstriaBindingError("window", h, `The binding window of height ${h} is not open (phase ${Phase[s.phase]}, now ${now}).`, `Post between the proposal deadline ${s.proposalDeadline} and the reveal deadline ${s.revealDeadline}.`);
+      }
+      const signer = verifyTypedData(domain, BINDING_TYPES, binding, signature);
+      if (signer.toLowerCase() !== s.record.proposer.toLowerCase()) {
+        throw new AstriaBindingError("signer", h, `The binding is signed by ${signer}, not by height ${h}'s best proposer ${s.record.proposer}.`, "Only the winner's binding binds it: sign with the key that proposed.");
+      }
+      if (binding.blockHash !== s.record.blockHash) {
+        throw new AstriaBindingError("blockHash", h, `The binding names block ${binding.blockHash}, not height ${h}'s best block ${s.record.blockHash}.`, "Bind the block that won the height.");
+      }
+      if (record.posted) throw new AstriaBindingError("posted", h, `A binding of height ${h} is already posted.`, "A height has one binding; a second signed one is evidence of a double binding.");
+      if (binding.astriaStart !== start) {
+        throw new AstriaBindingError("start", h, `The binding's range starts at Astria ${binding.astriaStart}, not at the slasher's cursor ${start}.`, "Start the range at expectedAstriaStart().");
+      }
+    }
     return sendWrite(this.contract.postBinding, [binding, [...entries], signature], "postBinding", options);
   }
 
