@@ -244,7 +244,29 @@ export interface WatchEventsOptions<N extends string = string> {
   onError?: (error: unknown, attempt: number) => void;
   /** Longest back-off between retries in milliseconds (default 30,000). */
   maxBackoff?: number;
+  /**
+   * Called when blocks already read left the chain (a reorg): the events delivered from blocks
+   * `[fromBlock, toBlock]` are gone, and the iterator delivers the chain's blocks again from
+   * `fromBlock`. Without `confirmations` an app that keeps state from events must undo them here.
+   */
+  onReorg?: (reorg: Reorg) => void;
 }
+
+/**
+ * Blocks that left the chain after {@link watchEvents} delivered their events.
+ *
+ * @example
+ * ```ts
+ * watchEvents("rollup", rollup, { onReorg: ({ fromBlock, toBlock }) => forget(fromBlock, toBlock) });
+ * ```
+ */
+export interface Reorg {
+  fromBlock: number;
+  toBlock: number;
+}
+
+/** How many blocks back {@link watchEvents} remembers hashes to find where a reorg forked. */
+const REORG_WINDOW = 256;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -262,7 +284,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * Live events of a `kind` contract as an async iterator. Polls from the last block delivered, so an
  * RPC outage or a reconnect loses nothing (each failure is reported to `onError` and retried with
- * back-off); with `confirmations`, events arrive only once that deep. Stop it with `signal` or `break`.
+ * back-off); with `confirmations`, events arrive only once that deep. A reorg of blocks already read
+ * is noticed at the next poll (the last read block's hash changed, or it is gone): `onReorg` says
+ * which blocks left and they are read again. Stop it with `signal` or `break`.
  *
  * @example
  * ```ts
@@ -284,16 +308,39 @@ export async function* watchEvents<K extends ContractKind, N extends keyof Event
   const topics = topicsFor(kind, options.names);
   let next = options.fromBlock;
   let attempt = 0;
+  // Hashes of blocks read (each range's last block and every block with an event), to notice reorgs.
+  const seen = new Map<number, string>();
+  const hashAt = async (n: number): Promise<string | undefined> => (await provider.getBlock(n))?.hash ?? undefined;
   while (!options.signal?.aborted) {
     try {
       const head = await provider.getBlockNumber();
       next ??= head + 1;
+      if (seen.size > 0) {
+        const last = next - 1;
+        if ((await hashAt(last)) !== seen.get(last)) {
+          // Fork point: the highest remembered block still on the chain; everything after it is read again.
+          let kept = -1;
+          for (const n of [...seen.keys()].sort((a, b) => b - a)) {
+            if (n < last && (await hashAt(n)) === seen.get(n)) {
+              kept = n;
+              break;
+            }
+          }
+          const fromBlock = kept >= 0 ? kept + 1 : Math.min(...seen.keys());
+          for (const n of [...seen.keys()]) if (n >= fromBlock) seen.delete(n);
+          next = fromBlock;
+          options.onReorg?.({ fromBlock, toBlock: last });
+        }
+      }
       const safe = head - depth;
       if (safe >= next) {
         const to = Math.min(safe, next + chunk - 1);
-        const logs = await provider.getLogs({ address: source.address, fromBlock: next, toBlock: to, topics });
+        const [logs, toHash] = await Promise.all([provider.getLogs({ address: source.address, fromBlock: next, toBlock: to, topics }), hashAt(to)]);
         attempt = 0;
         next = to + 1;
+        if (toHash) seen.set(to, toHash);
+        for (const log of logs) seen.set(log.blockNumber, log.blockHash);
+        for (const n of [...seen.keys()]) if (n < to - REORG_WINDOW) seen.delete(n);
         for (const log of logs) {
           const ev = decodeLog(kind, log);
           if (ev) yield ev as ProtocolEvent<K, N>;

@@ -41,6 +41,7 @@ import {
   publicInputsHash,
   rankBySeed,
   readEvents,
+  type Reorg,
   RegistryClient,
   RollupClient,
   scoreOf,
@@ -452,6 +453,71 @@ describe("SDK clients", () => {
       expect(schedule[0]).to.deep.include({ known: true, eligible: 4, currentProposer: ZeroAddress });
       const longer = await leaderSchedule(rollup, registry, { lookahead: 4 });
       expect(longer[3]).to.deep.include({ height: 4n, known: false, eligible: 0 });
+    });
+
+    it("notices a reorg of delivered blocks, says which left the chain, and delivers the new chain's events", async () => {
+      const w = await load(world);
+      const provider = ethers.provider;
+      const stop = new AbortController();
+      const reorgs: Reorg[] = [];
+      const seen: { value: bigint; blockNumber: number }[] = [];
+      const source = { address: w.token.target as string, runner: { provider } };
+      const snapshot = await provider.send("evm_snapshot", []);
+      const watcher = (async () => {
+        for await (const ev of watchEvents("token", source, { names: ["Transfer"], pollingInterval: 20, signal: stop.signal, onReorg: (r) => reorgs.push(r) })) {
+          seen.push({ value: ev.args.value, blockNumber: ev.blockNumber });
+          if (seen.length === 2) stop.abort();
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 50));
+      const first = (await (await w.token.connect(w.stranger).transfer(w.deployer.address, 11n)).wait())!.blockNumber;
+      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(seen).to.deep.equal([{ value: 11n, blockNumber: first }]);
+      // The block of that transfer leaves the chain; another transfer takes its number.
+      await provider.send("evm_revert", [snapshot]);
+      const second = (await (await w.token.connect(w.stranger).transfer(w.deployer.address, 12n)).wait())!.blockNumber;
+      expect(second).to.equal(first);
+      const timeout = setTimeout(() => stop.abort(), 5_000);
+      await watcher;
+      clearTimeout(timeout);
+      expect(seen).to.deep.equal([
+        { value: 11n, blockNumber: first },
+        { value: 12n, blockNumber: first },
+      ]);
+      expect(reorgs).to.deep.equal([{ fromBlock: first, toBlock: first }]);
+    });
+
+    it("after a reorg, reads again only from the fork: events before it are not delivered twice", async () => {
+      const w = await load(world);
+      const provider = ethers.provider;
+      const stop = new AbortController();
+      const reorgs: Reorg[] = [];
+      const seen: bigint[] = [];
+      const source = { address: w.token.target as string, runner: { provider } };
+      const watcher = (async () => {
+        for await (const ev of watchEvents("token", source, { names: ["Transfer"], pollingInterval: 20, signal: stop.signal, onReorg: (r) => reorgs.push(r) })) {
+          seen.push(ev.args.value);
+          if (seen.length === 4) stop.abort();
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 50));
+      const send = async (value: bigint) => (await (await w.token.connect(w.stranger).transfer(w.deployer.address, value)).wait())!.blockNumber;
+      const a = await send(1n);
+      const snapshot = await provider.send("evm_snapshot", []);
+      await mine(2); // blocks without events between
+      const b = await send(2n);
+      for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(seen).to.deep.equal([1n, 2n]);
+      await provider.send("evm_revert", [snapshot]); // back to block a
+      await send(3n);
+      await send(4n);
+      const timeout = setTimeout(() => stop.abort(), 5_000);
+      await watcher;
+      clearTimeout(timeout);
+      expect(seen).to.deep.equal([1n, 2n, 3n, 4n]);
+      expect(reorgs).to.have.length(1);
+      expect(reorgs[0]).to.deep.equal({ fromBlock: a + 1, toBlock: reorgs[0].toBlock });
+      expect(reorgs[0].toBlock).to.be.at.least(b);
     });
 
     it("watches events live through RPC failures, with a confirmation depth", async () => {
