@@ -5,7 +5,8 @@
  *
  *   node ranking.js <deployments/<network>.json> [rpcUrl] [top]
  *
- * Type-checked and run from the packed SDK against `hardhat node` by test/sdk/package.test.ts.
+ * Type-checked and run from the packed SDK against `hardhat node` by test/sdk/package.test.ts, and
+ * against the in-process Hardhat network by test/sdk/examples.test.ts.
  */
 import { JsonRpcProvider } from "ethers";
 import { connect, rankSequencers, RegistryIndex, SeedNotKnownError } from "@fernet/sdk";

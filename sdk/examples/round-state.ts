@@ -4,7 +4,8 @@
  *   node round-state.js <deployments/<network>.json> [rpcUrl]
  *
  * The same program is type-checked and run against `hardhat node` from a packed, installed SDK
- * (CommonJS and ES modules) by test/sdk/package.test.ts.
+ * (CommonJS and ES modules) by test/sdk/package.test.ts, and against the in-process Hardhat network
+ * by test/sdk/examples.test.ts.
  */
 import { JsonRpcProvider } from "ethers";
 import { connect, leaderSchedule, Phase } from "@fernet/sdk";

@@ -4,7 +4,8 @@
  *
  *   node watch-events.js <deployments/<network>.json> [rpcUrl] [seconds]
  *
- * Type-checked and run from the packed SDK against `hardhat node` by test/sdk/package.test.ts.
+ * Type-checked and run from the packed SDK against `hardhat node` by test/sdk/package.test.ts, and
+ * against the in-process Hardhat network by test/sdk/examples.test.ts.
  */
 import { JsonRpcProvider } from "ethers";
 import { connect, readEvents, watchEvents } from "@fernet/sdk";
