@@ -3,6 +3,7 @@
  * token, Astria slasher and light client); rank sequencers and read the leader schedule at scale;
  * read and watch protocol events; follow confirmation stages; reproduce the protocol's hashing and
  * EIP-712 bit for bit; typed errors with hints. Subpaths: `@fernet/sdk/astria` (Astria helpers),
+ * `@fernet/sdk/prover/redis` (the farm on Redis; optional peers bullmq and ioredis),
  * `@fernet/sdk/prover` (the prover farm), `@fernet/sdk/contracts` (typechain factories and ABIs).
  *
  * @example

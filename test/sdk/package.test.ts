@@ -53,7 +53,7 @@ describe("SDK package", function () {
     const packed = run("npm", ["pack", "--json", "--pack-destination", dir], SDK);
     const [{ filename, files }] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const paths = files.map((f) => f.path);
-    expect(paths).to.include.members(["package.json", "README.md", "dist/cjs/index.js", "dist/esm/index.js", "dist/cjs/prover/worker.js", "dist/esm/prover/worker.js", "dist/esm/index.d.ts"]);
+    expect(paths).to.include.members(["package.json", "README.md", "dist/cjs/index.js", "dist/esm/index.js", "dist/cjs/prover/worker.js", "dist/esm/prover/worker.js", "dist/esm/index.d.ts", "dist/cjs/prover/redis/index.js", "dist/esm/prover/redis/index.js"]);
     expect(paths.some((p) => p.startsWith("src/"))).to.equal(false);
     const tarball = join(dir, filename);
 
@@ -115,8 +115,13 @@ describe("SDK package", function () {
         const smokeFile = kind === "commonjs" ? "smoke.cjs" : "smoke.mjs";
         writeFileSync(join(app, smokeFile), smoke[kind]);
         expect(run(process.execPath, [smokeFile], app).stdout).to.match(/proof 0x[0-9a-f]{64} true true/);
-        const installed = JSON.parse(readFileSync(join(app, "node_modules", "@fernet", "sdk", "package.json"), "utf8")) as { peerDependencies: Record<string, string> };
+        const installed = JSON.parse(readFileSync(join(app, "node_modules", "@fernet", "sdk", "package.json"), "utf8")) as { peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional: boolean }> };
         expect(installed.peerDependencies).to.have.property("ethers");
+        // The Redis farm is a subpath whose queue engine the app installs only if it uses it.
+        expect(installed.peerDependenciesMeta).to.deep.equal({ bullmq: { optional: true }, ioredis: { optional: true } });
+        const resolved = run(process.execPath, ["-e", 'console.log(require.resolve("@fernet/sdk/prover/redis"))'], app).stdout.trim();
+        expect(resolved).to.equal(join(app, "node_modules", "@fernet", "sdk", "dist", "cjs", "prover", "redis", "index.js"));
+        expect(readdirSync(join(app, "node_modules"))).to.not.include("bullmq");
         expect(readdirSync(join(app, "node_modules", "@fernet", "sdk"))).to.not.include("node_modules"); // one ethers: the app's
       }
     } finally {
