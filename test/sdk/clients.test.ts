@@ -47,6 +47,7 @@ import {
   scoreOf,
   ScoreBeatenError,
   sendWrite,
+  TooManyTxsError,
   TransactionDroppedError,
   SequencerStatus,
   SequencerStatusError,
@@ -339,6 +340,9 @@ describe("SDK clients", () => {
       const fromBlock = await ethers.provider.getBlockNumber();
       expect(await rejection(asBest.propose({ ...b.header, height: 2n }))).to.be.instanceOf(WrongHeightError);
       expect(await rejection(asBest.propose({ ...b.header, parentArchive: ZeroHash }))).to.be.instanceOf(WrongParentError);
+      const tooMany = await rejection(asBest.propose({ ...b.header, txCount: 2n ** 32n + 1n }));
+      expect(tooMany).to.be.instanceOf(TooManyTxsError);
+      expect(tooMany).to.include({ txCount: 2n ** 32n + 1n, max: 2n ** 32n });
       const stranger = (await rejection(asStranger.propose(b.header))) as NotEligibleError;
       expect(stranger.reason).to.equal(Eligibility.Unregistered);
       await asBest.propose(b.header);
@@ -356,6 +360,7 @@ describe("SDK clients", () => {
       expect(await problem({ ...q.quote, blockHash: ZeroHash })).to.equal("wrong-block");
       expect(await problem({ ...q.quote, validUntil: 1n })).to.equal("expired");
       expect(await problem({ ...q.quote, bond: 1n })).to.equal("bond-too-low");
+      expect(await problem({ ...q.quote, bond: 2n ** 96n })).to.equal("bond-too-high");
       expect(await problem({ ...q.quote, proverRewardBps: 10_001n })).to.equal("reward-share-too-high");
       expect(await problem(q.quote, await asSecond.signQuote(second, q.quote))).to.equal("wrong-signer");
       expect(await problem(q.quote, "0x1234")).to.equal("wrong-signer");

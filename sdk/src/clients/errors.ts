@@ -164,11 +164,12 @@ export class InsufficientEscrowError extends FernetError {
  * if (e instanceof InvalidQuoteError && e.problem === "expired") quote = await freshQuote();
  * ```
  */
-export type QuoteProblem = "expired" | "bond-too-low" | "reward-share-too-high" | "wrong-block" | "wrong-signer" | "not-quoted-prover";
+export type QuoteProblem = "expired" | "bond-too-low" | "bond-too-high" | "reward-share-too-high" | "wrong-block" | "wrong-signer" | "not-quoted-prover";
 
 const QUOTE_HINTS: Record<QuoteProblem, string> = {
   expired: "Ask the sequencer for a fresh quote (validUntil is in the past).",
   "bond-too-low": "The bond must be at least rollup.getConfig().minimumProverBond.",
+  "bond-too-high": "The bond must fit 96 bits (at most 2^96 - 1 base units).",
   "reward-share-too-high": "proverRewardBps must be at most 10,000.",
   "wrong-block": "The quote must be for the current best proposal (getHeightState(height).record.blockHash).",
   "wrong-signer": "The quote must be signed by the winning proposer for this chain and rollup (rollup.signQuote).",
@@ -190,6 +191,24 @@ export class InvalidQuoteError extends FernetError {
     message: string,
   ) {
     super(message, QUOTE_HINTS[problem]);
+  }
+}
+
+/**
+ * A header that counts more txs than the rollup accepts.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof TooManyTxsError) console.log(`split the block: at most ${e.max} txs`);
+ * ```
+ */
+export class TooManyTxsError extends FernetError {
+  override name = "TooManyTxsError";
+  constructor(
+    readonly txCount: bigint,
+    readonly max: bigint,
+  ) {
+    super(`The header counts ${txCount} txs; the rollup takes at most ${max}.`, "Split the txs over more blocks.");
   }
 }
 

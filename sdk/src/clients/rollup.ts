@@ -37,6 +37,7 @@ import {
   NothingToSettleError,
   NotProposerError,
   ScoreBeatenError,
+  TooManyTxsError,
   WrongHeightError,
   WrongPhaseError,
   WrongParentError,
@@ -47,6 +48,9 @@ import { TokenClient } from "./token";
 
 /** Basis points in 100%. */
 const BPS = 10_000n;
+/** The contract's caps: a bond is stored in 96 bits; a header counts at most 2^32 txs (`MAX_TX_COUNT`). */
+const MAX_BOND = 2n ** 96n - 1n;
+const MAX_TX_COUNT = 2n ** 32n;
 
 /**
  * Converts the ABI's BlockRecord into the SDK's.
@@ -341,14 +345,15 @@ export class RollupClient {
   }
 
   /**
-   * Proposes `header` as the sender. Checks the height, the phase, the parent, the sender's
-   * eligibility (with its reason) and that its score beats the best proposal.
-   * @throws {@link WrongHeightError}, {@link WrongPhaseError}, {@link WrongParentError}, {@link NotEligibleError}, {@link ScoreBeatenError}
+   * Proposes `header` as the sender. Checks the tx count, the height, the phase, the parent, the
+   * sender's eligibility (with its reason) and that its score beats the best proposal.
+   * @throws {@link TooManyTxsError}, {@link WrongHeightError}, {@link WrongPhaseError}, {@link WrongParentError}, {@link NotEligibleError}, {@link ScoreBeatenError}
    * @example `await rollup.propose(buildHeader({ height, parentArchive: await rollup.archive(), archive, txHashes, data }))`
    */
   async propose(header: Header, options?: WriteOptions): Promise<ContractTransactionReceipt> {
     const me = await signerOf(this.runner, "propose").getAddress();
     if (!options?.skipChecks) {
+      if (header.txCount > MAX_TX_COUNT) throw new TooManyTxsError(header.txCount, MAX_TX_COUNT);
       const state = await this.pendingState("propose", header.height, [Phase.Proposal]);
       const [archive, registry] = await Promise.all([this.archive(), this.registry()]);
       if (archive !== header.parentArchive) throw new WrongParentError(archive, header.parentArchive);
@@ -381,6 +386,7 @@ export class RollupClient {
     }
     if (quote.validUntil < now) throw new InvalidQuoteError("expired", `The quote expired at ${quote.validUntil} (now ${now}).`);
     if (quote.bond < config.minimumProverBond) throw new InvalidQuoteError("bond-too-low", `Bond ${quote.bond} is below the minimum ${config.minimumProverBond}.`);
+    if (quote.bond > MAX_BOND) throw new InvalidQuoteError("bond-too-high", `Bond ${quote.bond} does not fit 96 bits (max ${MAX_BOND}).`);
     if (quote.proverRewardBps > BPS) throw new InvalidQuoteError("reward-share-too-high", `proverRewardBps ${quote.proverRewardBps} is above ${BPS}.`);
     let signer: string;
     try {
