@@ -65,6 +65,16 @@ export function rankBySeed(seed: string, candidates: readonly string[]): RankedS
 }
 
 /**
+ * What ranking reads of a registry row: the key and the fields of the eligibility rule.
+ *
+ * @example
+ * ```ts
+ * const rows: RankableEntry[] = index.registrations();
+ * ```
+ */
+export type RankableEntry = Pick<SequencerEntry, "address" | "withdrawer" | "registeredAt" | "activeFrom" | "exitInitiatedAt" | "ejectedAt">;
+
+/**
  * Ranks the eligible keys among `entries` for a seed known at `seedKnownAt` (pure: no RPC).
  *
  * @example
@@ -72,7 +82,7 @@ export function rankBySeed(seed: string, candidates: readonly string[]): RankedS
  * const ranking = rankEntries(state.seed, state.seedKnownAt, await registry.listSequencerEntries());
  * ```
  */
-export function rankEntries(seed: string, seedKnownAt: bigint, entries: readonly SequencerEntry[]): RankedSequencer[] {
+export function rankEntries(seed: string, seedKnownAt: bigint, entries: readonly RankableEntry[]): RankedSequencer[] {
   return rankBySeed(
     seed,
     entries.filter((e) => eligibilityOf(e, seedKnownAt) === Eligibility.Eligible).map((e) => e.address),
@@ -103,7 +113,7 @@ export interface RankOptions extends ListOptions {
  * const entries = await registryRows(registry, { index });
  * ```
  */
-export async function registryRows(registry: RegistryClient, options: RankOptions = {}): Promise<SequencerEntry[]> {
+export async function registryRows(registry: RegistryClient, options: RankOptions = {}): Promise<readonly RankableEntry[]> {
   const { index } = options;
   if (!index) return registry.listSequencerEntries(options);
   if (index.registry.address.toLowerCase() !== registry.address.toLowerCase()) {
@@ -111,7 +121,7 @@ export async function registryRows(registry: RegistryClient, options: RankOption
   }
   if (options.blockTag !== undefined) throw new FernetError("An index reads the chain's head: it cannot rank at an older block tag.", "Drop blockTag, or drop index to read the paged view at that block.");
   await index.sync();
-  return index.entries();
+  return index.registrations();
 }
 
 /**

@@ -158,6 +158,8 @@ interface RawLog {
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const quantity = (n: number): string => `0x${n.toString(16)}`;
 const num = (q: string | number | undefined): number => (typeof q === "number" ? q : Number.parseInt(q ?? "", 16));
+/** ABI word `i` of a log's data as an unsigned integer (0 past the end). */
+const wordAt = (data: string, i: number): bigint => BigInt(`0x${data.slice(2 + 64 * i, 66 + 64 * i) || "0"}`);
 
 /**
  * Status of `entry` at time `t`: the same rule as `SequencerRegistry.statusAt` (parity-tested).
@@ -187,7 +189,9 @@ export function statusAtTime(entry: Pick<SequencerEntry, "withdrawer" | "registe
  * ```
  */
 export class RegistryIndex {
+  /** Rows by the key's lowercase 40-digit body. */
   private rows = new Map<string, Row>();
+  private readonly checksums = new Map<string, string>();
   private order: Row[] = [];
   private head?: IndexedBlock;
   private syncing: Promise<IndexSync> = Promise.resolve({ fromBlock: 0, toBlock: 0, logs: 0, rebuilt: false });
@@ -264,9 +268,21 @@ export class RegistryIndex {
     return this.order.map((r) => ({ ...r, status: statusAtTime(r, t) }));
   }
 
+  /**
+   * Every key in registration order without a status (no copy, no time to evaluate it at): what
+   * ranking reads. The rows are the index's own: read them, do not change them.
+   * @example
+   * ```ts
+   * const ranking = rankEntries(state.seed, state.seedKnownAt, index.registrations());
+   * ```
+   */
+  registrations(): readonly Readonly<Omit<SequencerEntry, "status">>[] {
+    return this.order;
+  }
+
   /** One key's row (undefined if never registered). @example `index.entry(key)?.stake` */
   entry(sequencer: string, at?: bigint): SequencerEntry | undefined {
-    const r = this.rows.get(sequencer.toLowerCase());
+    const r = this.rows.get(sequencer.slice(2).toLowerCase());
     return r && { ...r, status: statusAtTime(r, at ?? this.head?.timestamp ?? 0n) };
   }
 
@@ -327,6 +343,17 @@ export class RegistryIndex {
     return all;
   }
 
+  /** EIP-55 form of a 40-digit body, remembered: withdrawers repeat (an operator's keys share one). */
+  private checksum(body: string): string {
+    const lower = body.toLowerCase();
+    let c = this.checksums.get(lower);
+    if (c === undefined) {
+      c = checksumBody(lower);
+      this.checksums.set(lower, c);
+    }
+    return c;
+  }
+
   private async apply(logs: readonly RawLog[]): Promise<void> {
     // An ejection is stamped with its block's time, which logs do not carry: read those few blocks.
     const ejectedBlocks = [...new Set(logs.filter((l) => l.topics[0] === EJECTED).map((l) => num(l.blockNumber)))];
@@ -340,31 +367,34 @@ export class RegistryIndex {
     );
     for (const l of logs) {
       if (l.topics.length < 2 || typeof l.data !== "string") throw new IndexRpcError("eth_getLogs", "a log without topics or data");
-      const word = (i: number): bigint => BigInt(`0x${l.data.slice(2 + 64 * i, 66 + 64 * i) || "0"}`);
       const key = l.topics[1].slice(26).toLowerCase();
-      let row = this.rows.get(`0x${key}`);
+      let row = this.rows.get(key);
       const t0 = l.topics[0];
       if (t0 === REGISTERED) {
         if (!row) {
           row = { address: checksumBody(key), withdrawer: ZERO_ADDRESS, stake: 0n, registeredAt: 0n, activeFrom: 0n, exitInitiatedAt: 0n, exitableAt: 0n, ejectedAt: 0n };
-          this.rows.set(`0x${key}`, row);
+          this.rows.set(key, row);
           this.order.push(row);
         }
-        const activeFrom = word(1);
-        Object.assign(row, { withdrawer: checksumBody(l.topics[2].slice(26)), stake: word(0), activeFrom, registeredAt: activeFrom - this.entryDelay, exitInitiatedAt: 0n, exitableAt: 0n, ejectedAt: 0n });
+        row.withdrawer = this.checksum(l.topics[2].slice(26));
+        row.stake = wordAt(l.data, 0);
+        row.activeFrom = wordAt(l.data, 1);
+        row.registeredAt = row.activeFrom - this.entryDelay;
+        row.exitInitiatedAt = row.exitableAt = row.ejectedAt = 0n;
         continue;
       }
       if (!row) throw new IndexGapError(checksumBody(key), num(l.blockNumber), this.fromBlock);
       if (t0 === EXIT_INITIATED) {
-        row.exitableAt = word(0);
+        row.exitableAt = wordAt(l.data, 0);
         row.exitInitiatedAt = row.exitableAt - this.exitDelay;
       } else if (t0 === WITHDRAWN) {
-        Object.assign(row, { withdrawer: ZERO_ADDRESS, stake: 0n, registeredAt: 0n, activeFrom: 0n, exitInitiatedAt: 0n, exitableAt: 0n, ejectedAt: 0n });
+        row.withdrawer = ZERO_ADDRESS;
+        row.stake = row.registeredAt = row.activeFrom = row.exitInitiatedAt = row.exitableAt = row.ejectedAt = 0n;
       } else if (t0 === SLASHED) {
-        row.stake = word(2);
+        row.stake = wordAt(l.data, 2);
       } else if (t0 === EJECTED) {
-        row.stake = word(0);
-        row.exitableAt = word(1);
+        row.stake = wordAt(l.data, 0);
+        row.exitableAt = wordAt(l.data, 1);
         row.exitInitiatedAt = row.exitableAt - this.exitDelay;
         row.ejectedAt = times.get(num(l.blockNumber))!;
       }

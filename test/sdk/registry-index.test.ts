@@ -125,6 +125,8 @@ describe("SDK registry index (event-sourced)", () => {
     expect(cold.size).to.equal(keys.length);
     expect(cold.entry(keys[0].toLowerCase())).to.deep.equal(index.entries()[0]);
     expect(cold.entry(ethers.ZeroAddress)).to.equal(undefined);
+    // What ranking reads: the same rows, without a status.
+    expect(cold.registrations().map((r) => ({ ...r }))).to.deep.equal(cold.entries().map(({ status: _, ...r }) => r)); // eslint-disable-line @typescript-eslint/no-unused-vars
   });
 
   it("syncs only the blocks since the last sync, and nothing when no block was added", async () => {
