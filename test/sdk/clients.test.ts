@@ -60,6 +60,7 @@ import {
   WrongHeightError,
   WrongParentError,
   WrongPhaseError,
+  WiringMismatchError,
   blockHash,
 } from "../../sdk/src";
 import { AstriaSlasher__factory } from "../../typechain-types";
@@ -140,6 +141,24 @@ describe("SDK clients", () => {
   });
 
   describe("connect", () => {
+    it("refuses a deployment whose contracts are not wired to each other, naming each mismatch (WiringMismatchError)", async () => {
+      const w = await load(world);
+      const contracts = { registry: w.registry.target as string, rollup: w.rollup.target as string, token: w.token.target as string, verifier: w.verifier.target as string };
+      const otherToken = await (await ethers.deployContract("FernetToken", ["Other", "OTH", w.deployer.address])).getAddress();
+      const otherVerifier = await (await ethers.deployContract("MockProofVerifier")).getAddress();
+      const e = (await rejection(connect({ contracts: { ...contracts, token: otherToken, verifier: otherVerifier } }, ethers.provider))) as WiringMismatchError;
+      expect(e).to.be.instanceOf(WiringMismatchError);
+      expect(e.mismatches).to.deep.equal([
+        { contract: "rollup", field: "token", expected: otherToken, actual: contracts.token },
+        { contract: "rollup", field: "verifier", expected: otherVerifier, actual: contracts.verifier },
+        { contract: "registry", field: "token", expected: otherToken, actual: contracts.token },
+      ]);
+      expect(e.details).to.contain("one deployments/<network>.json");
+      // Checked only when asked (and on by default): off, the same addresses connect.
+      expect((await connect({ contracts: { ...contracts, token: otherToken } }, ethers.provider, { checkWiring: false })).token.address).to.equal(otherToken);
+      expect((await connect(contracts, ethers.provider)).rollup.address).to.equal(contracts.rollup);
+    });
+
     it("connects from a deployment object, a file and explicit addresses", async () => {
       const { w } = { w: await load(world) };
       const { chainId } = await ethers.provider.getNetwork();

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { keccak256, toUtf8Bytes, TypedDataEncoder, ZeroAddress } from "ethers";
-import { AstriaLightClientClient, AstriaSlasherClient, FernetError, NotAuthorisedError, readEip712Domain, RegistryClient, RollupClient, TokenClient } from "../../sdk/src";
+import { AstriaLightClientClient, AstriaSlasherClient, connect, FernetError, NotAuthorisedError, readEip712Domain, RegistryClient, RollupClient, TokenClient, WiringMismatchError } from "../../sdk/src";
 import { load } from "../helpers/fixtures";
 import { deployWorld } from "../helpers/rollup";
 import { astriaReady } from "../astria/helpers/scenarios";
@@ -85,6 +85,12 @@ describe("SDK clients: ownership, constants and EIP-712 domains", () => {
     expect(c.bindingTypehash).to.equal(await w.slasher.BINDING_TYPEHASH());
     expect(c.entryTypehash).to.equal(await w.slasher.ENTRY_TYPEHASH());
     expect(await slasher.eip712Domain()).to.deep.equal(await slasher.domain());
+    // connect checks the slasher's wiring too: its rollup and light client.
+    const contracts = { registry: w.registry.target as string, rollup: w.rollup.target as string, token: w.token.target as string, verifier: await w.verifier.getAddress(), astriaSlasher: w.slasher.target as string, astriaLightClient: w.lightClient.target as string };
+    expect((await connect(contracts, ethers.provider)).astriaSlasher?.address).to.equal(contracts.astriaSlasher);
+    const e = await rejection(connect({ ...contracts, astriaLightClient: contracts.token }, ethers.provider));
+    expect(e).to.be.instanceOf(WiringMismatchError);
+    expect((e as WiringMismatchError).mismatches).to.deep.equal([{ contract: "astriaSlasher", field: "lightClient", expected: contracts.token, actual: contracts.astriaLightClient }]);
     const lc = new AstriaLightClientClient(w.lightClient.target as string, ethers.provider);
     expect(await lc.constants()).to.deep.equal({
       headerTag: keccak256(toUtf8Bytes("astria.lightclient.SequencerBlockHeader.v2")),

@@ -19,6 +19,7 @@
  * ```
  */
 import { JsonRpcProvider, Network } from "ethers";
+import { FetchJsonRpcProvider } from "../transport";
 import { validatorSet, validatorSetHash } from "../astria";
 import { connect } from "../clients";
 import { FernetError } from "../errors";
@@ -107,7 +108,7 @@ async function runAstria(argv: readonly string[], { io, signal }: { readonly io:
   let provider: JsonRpcProvider | undefined;
   try {
     const chainId = await probeChainId(rpc);
-    provider = new JsonRpcProvider(rpc, Network.from(chainId), { staticNetwork: Network.from(chainId), pollingInterval: 500, cacheTimeout: -1 });
+    provider = new FetchJsonRpcProvider(rpc, Network.from(chainId), { staticNetwork: Network.from(chainId), pollingInterval: 500, cacheTimeout: -1 });
     const fernet = await connect(deployment, provider);
     const slasher = fernet.astriaSlasher;
     const lightClient = fernet.astriaLightClient;

@@ -13,7 +13,7 @@
 import { getAddress, isAddress, type ContractRunner } from "ethers";
 import { decoded } from "../contract-errors";
 import { AstriaLightClientClient, AstriaSlasherClient } from "./astria";
-import { ChainMismatchError, InvalidDeploymentError, NoCodeError } from "./errors";
+import { ChainMismatchError, InvalidDeploymentError, NoCodeError, WiringMismatchError } from "./errors";
 import { RegistryClient } from "./registry";
 import { RollupClient } from "./rollup";
 import { TokenClient } from "./token";
@@ -65,6 +65,12 @@ export interface Deployment {
 export interface ConnectOptions {
   /** Check that code is deployed at every address (default true). */
   checkCode?: boolean;
+  /**
+   * Check that the contracts point at each other as the deployment says: the rollup's token,
+   * registry and verifier, the registry's token, the Astria slasher's rollup and light client
+   * (default: as `checkCode`).
+   */
+  checkWiring?: boolean;
 }
 
 /**
@@ -135,9 +141,9 @@ function clients(d: Deployment, chainId: bigint, runner: ContractRunner): Fernet
 /**
  * Connects to a deployment: a `deployments/<network>.json` path or object, or explicit addresses.
  * Checks the chain id (when the deployment has one) and, unless disabled, that code is deployed at
- * every address.
+ * every address and that the contracts point at each other as the deployment says.
  *
- * @throws {@link InvalidDeploymentError}, {@link ChainMismatchError}, {@link NoCodeError}
+ * @throws {@link InvalidDeploymentError}, {@link ChainMismatchError}, {@link NoCodeError}, {@link WiringMismatchError}
  * @example
  * ```ts
  * const fernet = await connect({ registry, rollup, token }, signer);
@@ -157,5 +163,24 @@ export async function connect(deployment: Deployment | DeploymentAddresses | str
     const missing = entries.filter((_, i) => codes[i] === "0x").map(([name, address]) => ({ name, address }));
     if (missing.length > 0) throw new NoCodeError(missing);
   }
-  return clients(d, chainId, runner);
+  const fernet = clients(d, chainId, runner);
+  if (options.checkWiring ?? options.checkCode !== false) await checkWiring(fernet);
+  return fernet;
+}
+
+/** Compares what each contract points at with the deployment's addresses (one batched round trip). */
+async function checkWiring(f: Fernet): Promise<void> {
+  const c = f.deployment.contracts;
+  const [config, registryToken, slasher] = await Promise.all([f.rollup.getConfig(), f.registry.token(), f.astriaSlasher?.getConfig()]);
+  const pairs: [string, string, string | undefined, string][] = [
+    ["rollup", "token", c.token, config.token],
+    ["rollup", "registry", c.registry, config.registry],
+    ["rollup", "verifier", c.verifier, config.verifier],
+    ["registry", "token", c.token, registryToken.address],
+  ];
+  if (slasher) pairs.push(["astriaSlasher", "rollup", c.rollup, slasher.rollup], ["astriaSlasher", "lightClient", c.astriaLightClient, slasher.lightClient]);
+  const mismatches = pairs
+    .filter(([, , expected, actual]) => expected !== undefined && expected.toLowerCase() !== actual.toLowerCase())
+    .map(([contract, field, expected, actual]) => ({ contract, field, expected: getAddress(expected!), actual: getAddress(actual) }));
+  if (mismatches.length > 0) throw new WiringMismatchError(mismatches);
 }

@@ -390,6 +390,25 @@ export class NoCodeError extends FernetError {
 }
 
 /**
+ * The deployment's contracts are not wired to each other: a contract points at another address than
+ * the deployment names for that role (e.g. the rollup's registry is not the deployment's registry).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof WiringMismatchError) for (const m of e.mismatches) console.log(`${m.contract}.${m.field}: ${m.actual}, not ${m.expected}`);
+ * ```
+ */
+export class WiringMismatchError extends FernetError {
+  override name = "WiringMismatchError";
+  constructor(readonly mismatches: readonly { contract: string; field: string; expected: string; actual: string }[]) {
+    super(
+      `The deployment's contracts are not wired to each other: ${mismatches.map((m) => `${m.contract}.${m.field} is ${m.actual}, the deployment names ${m.expected}`).join("; ")}.`,
+      "The file mixes addresses of different deployments: take them all from one deployments/<network>.json (or deploy again).",
+    );
+  }
+}
+
+/**
  * The deployment object or file is not usable.
  *
  * @example
