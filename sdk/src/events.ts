@@ -330,15 +330,24 @@ export async function* watchEvents<K extends ContractKind, N extends keyof Event
           for (const n of [...seen.keys()]) if (n >= fromBlock) seen.delete(n);
           next = fromBlock;
           options.onReorg?.({ fromBlock, toBlock: last });
+          continue; // poll again from a fresh head: the one read above may be the old chain's
         }
       }
       const safe = head - depth;
       if (safe >= next) {
         const to = Math.min(safe, next + chunk - 1);
-        const [logs, toHash] = await Promise.all([provider.getLogs({ address: source.address, fromBlock: next, toBlock: to, topics }), hashAt(to)]);
+        // The range's last block, before and after the logs: unchanged, the logs are of that chain
+        // (a block's hash fixes every block below it). Changed or gone: a reorg ran meanwhile, read again.
+        const before = await hashAt(to);
+        const logs = before === undefined ? [] : await provider.getLogs({ address: source.address, fromBlock: next, toBlock: to, topics });
+        const toHash = before === undefined ? undefined : await hashAt(to);
+        if (toHash === undefined || toHash !== before || logs.some((l) => l.blockNumber === to && l.blockHash !== toHash)) {
+          await sleep(interval, options.signal);
+          continue;
+        }
         attempt = 0;
         next = to + 1;
-        if (toHash) seen.set(to, toHash);
+        seen.set(to, toHash);
         for (const log of logs) seen.set(log.blockNumber, log.blockHash);
         for (const n of [...seen.keys()]) if (n < to - REORG_WINDOW) seen.delete(n);
         for (const log of logs) {

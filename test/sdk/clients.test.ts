@@ -516,10 +516,11 @@ describe("SDK clients", () => {
       const provider = ethers.provider;
       const stop = new AbortController();
       const reorgs: Reorg[] = [];
+      const errors: string[] = [];
       const seen: bigint[] = [];
       const source = { address: w.token.target as string, runner: { provider } };
       const watcher = (async () => {
-        for await (const ev of watchEvents("token", source, { names: ["Transfer"], pollingInterval: 20, signal: stop.signal, onReorg: (r) => reorgs.push(r) })) {
+        for await (const ev of watchEvents("token", source, { names: ["Transfer"], pollingInterval: 20, signal: stop.signal, onReorg: (r) => reorgs.push(r), onError: (e) => errors.push(String(e)) })) {
           seen.push(ev.args.value);
           if (seen.length === 4) stop.abort();
         }
@@ -538,10 +539,45 @@ describe("SDK clients", () => {
       const timeout = setTimeout(() => stop.abort(), 5_000);
       await watcher;
       clearTimeout(timeout);
-      expect(seen).to.deep.equal([1n, 2n, 3n, 4n]);
+      expect(seen, `reorgs ${JSON.stringify(reorgs)}, errors ${errors.join(" | ")}, blocks a=${a} b=${b}`).to.deep.equal([1n, 2n, 3n, 4n]);
       expect(reorgs).to.have.length(1);
       expect(reorgs[0]).to.deep.equal({ fromBlock: a + 1, toBlock: reorgs[0].toBlock });
       expect(reorgs[0].toBlock).to.be.at.least(b);
+    });
+
+    it("never skips blocks a stale or lying head names before they exist (the range is read again)", async () => {
+      const w = await load(world);
+      let lie = 0; // how many of the next getBlockNumber answers claim 5 blocks that do not exist yet
+      const provider = new Proxy(ethers.provider, {
+        get(target, prop, receiver) {
+          if (prop === "getBlockNumber") {
+            return async () => {
+              const n = await target.getBlockNumber();
+              return lie > 0 ? (lie--, n + 5) : n;
+            };
+          }
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      const stop = new AbortController();
+      const seen: bigint[] = [];
+      const source = { address: w.token.target as string, runner: { provider } };
+      const watcher = (async () => {
+        for await (const ev of watchEvents("token", source, { names: ["Transfer"], pollingInterval: 20, signal: stop.signal })) {
+          seen.push(ev.args.value);
+          if (seen.length === 3) stop.abort();
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 50));
+      lie = 3;
+      for (let i = 0; i < 100 && lie > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(lie).to.equal(0);
+      for (const value of [1n, 2n, 3n]) await (await w.token.connect(w.stranger).transfer(w.deployer.address, value)).wait();
+      const timeout = setTimeout(() => stop.abort(), 5_000);
+      await watcher;
+      clearTimeout(timeout);
+      expect(seen).to.deep.equal([1n, 2n, 3n]);
     });
 
     it("watches events live through RPC failures, with a confirmation depth", async () => {
