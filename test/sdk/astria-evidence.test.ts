@@ -11,6 +11,7 @@ import { AstriaBindingError, AstriaSlasherClient, ContractRevertError, decodeLog
 import { absenceProof, astriaTxProof, AstriaRollupNotInBlockError, AstriaRollupPresentError, l2TxProof, rollupLeafProof, shapeWitness } from "../../sdk/src/astria";
 import { ROLLUP_ID, SLASHER, backupRound, load, signedBinding, toProposalDeadline, toRevealDeadline, type World } from "../astria/helpers/world";
 import { H, endsEarly, entryAt, fabricated, honest, leafOf, scenario, skippedMiddle, swapped, unposted, wrongCount, wrongRoot, type Scenario } from "../astria/helpers/scenarios";
+import { rejection, thrown } from "../helpers/errors";
 
 const PENALTY = SLASHER.penalty;
 const BOUNTY = (PENALTY * SLASHER.bountyBps) / 10_000n;
@@ -37,10 +38,7 @@ describe("SDK AstriaSlasherClient: bindings and every evidence kind on the in-pr
     const { w } = s;
     const asSeq = new AstriaSlasherClient(await w.slasher.getAddress(), w.seqA);
     const refused = async (signed: { binding: Parameters<AstriaSlasherClient["postBinding"]>[0]; entries: Parameters<AstriaSlasherClient["postBinding"]>[1]; signature: string }, problem: string) => {
-      const e = await asSeq.postBinding(signed.binding, signed.entries, signed.signature).then(
-        () => undefined,
-        (x: unknown) => x,
-      );
+      const e = await rejection(asSeq.postBinding(signed.binding, signed.entries, signed.signature));
       expect(e, problem).to.be.instanceOf(AstriaBindingError);
       expect(e).to.include({ problem, height: H });
       expect((e as AstriaBindingError).details).to.be.a("string").and.not.equal("");
@@ -57,10 +55,7 @@ describe("SDK AstriaSlasherClient: bindings and every evidence kind on the in-pr
     expect(await asSeq.bindingAt(H)).to.deep.include({ posted: true, slashed: false, astriaStart: signed.binding.astriaStart, astriaEnd: signed.binding.astriaEnd });
     await refused(signed, "posted");
     // Past the SDK's checks, the contract's error comes back typed with its arguments.
-    const again = await asSeq.postBinding(signed.binding, signed.entries, signed.signature, { skipChecks: true }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const again = await rejection(asSeq.postBinding(signed.binding, signed.entries, signed.signature, { skipChecks: true }));
     expect(again).to.be.instanceOf(ContractRevertError);
     expect(again).to.include({ errorName: "Astria__BindingAlreadyPosted" });
     expect((again as ContractRevertError).namedArgs).to.deep.equal({ l2Height: H });
@@ -139,22 +134,10 @@ describe("SDK AstriaSlasherClient: bindings and every evidence kind on the in-pr
     const s = await load(honest);
     const withRollup = s.w.astria.get(3n)!;
     const withoutRollup = s.w.astria.get(2n)!;
-    const present = (() => {
-      try {
-        absenceProof(withRollup, ROLLUP_ID);
-      } catch (e) {
-        return e;
-      }
-    })();
+    const present = thrown(() => absenceProof(withRollup, ROLLUP_ID));
     expect(present).to.be.instanceOf(AstriaRollupPresentError);
     expect(present).to.include({ rollupId: ROLLUP_ID, astriaHeight: 3n });
-    const absent = (() => {
-      try {
-        rollupLeafProof(withoutRollup, ROLLUP_ID);
-      } catch (e) {
-        return e;
-      }
-    })();
+    const absent = thrown(() => rollupLeafProof(withoutRollup, ROLLUP_ID));
     expect(absent).to.be.instanceOf(AstriaRollupNotInBlockError);
     expect(absent).to.include({ rollupId: ROLLUP_ID, astriaHeight: 2n });
   });

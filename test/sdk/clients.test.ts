@@ -68,15 +68,8 @@ import { headerDigest } from "../../sdk/src/astria";
 import { load, TOKEN } from "../helpers/fixtures";
 import { deadlines, deployWorld, makeQuote, ranked, toRoundStart, type World } from "../helpers/rollup";
 import { honest } from "../astria/helpers/scenarios";
+import { rejection } from "../helpers/errors";
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
 
 async function world() {
   return deployWorld();
@@ -129,10 +122,7 @@ describe("SDK clients", () => {
         },
         { staticCall: async () => undefined },
       );
-      const e = await sendWrite(dropped, [], "deposit", { simulate: false }).then(
-        () => undefined,
-        (x: unknown) => x,
-      );
+      const e = await rejection(sendWrite(dropped, [], "deposit", { simulate: false }));
       expect(sent).to.equal(1);
       expect(e).to.be.instanceOf(TransactionDroppedError);
       expect(e).to.include({ action: "deposit" });

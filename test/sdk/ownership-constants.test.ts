@@ -9,13 +9,8 @@ import { AstriaLightClientClient, AstriaSlasherClient, connect, FernetError, Not
 import { load } from "../helpers/fixtures";
 import { deployWorld } from "../helpers/rollup";
 import { astriaReady } from "../astria/helpers/scenarios";
+import { rejection } from "../helpers/errors";
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-}
 
 describe("SDK clients: ownership, constants and EIP-712 domains", () => {
   it("transfers the registry in two steps, each checked against the caller, and renounces it", async () => {

@@ -22,6 +22,7 @@ import {
 import { LOCAL } from "../../sdk/src/config";
 import { deployRegistry, deployToken, load, now, TOKEN } from "../helpers/fixtures";
 import { deployWorld } from "../helpers/rollup";
+import { rejection } from "../helpers/errors";
 
 /** A small deterministic generator (the lifecycle is random but the same on every run). */
 function prng(seed: number): () => number {
@@ -216,10 +217,7 @@ describe("SDK registry index (event-sourced)", () => {
       [{ concurrency: 1.5 }, "concurrency", 1.5],
       [{ fromBlock: -1 }, "fromBlock", -1],
     ] as const) {
-      const e = await RegistryIndex.create(w.client, options).then(
-        () => undefined,
-        (x: unknown) => x,
-      );
+      const e = await rejection(RegistryIndex.create(w.client, options));
       expect(e).to.be.instanceOf(IndexOptionError);
       expect(e).to.include({ option, value });
       expect((e as IndexOptionError).details).to.be.a("string").and.not.equal("");
@@ -233,10 +231,7 @@ describe("SDK registry index (event-sourced)", () => {
     const tx = await w.registry.connect(w.payer).initiateExit(w.payer.address);
     const at = (await tx.wait())!.blockNumber;
     const index = await RegistryIndex.create(w.client, { fromBlock: from });
-    const e = await index.sync().then(
-      () => undefined,
-      (x: unknown) => x,
-    );
+    const e = await rejection(index.sync());
     expect(e).to.be.instanceOf(IndexGapError);
     expect(e).to.include({ sequencer: w.payer.address, blockNumber: at, fromBlock: from });
     // Nothing was applied: the index is still empty and not synced.
@@ -270,10 +265,7 @@ describe("SDK registry index (event-sourced)", () => {
       [(m: string) => (m === "eth_getLogs" ? { not: "logs" } : { number: "0x5", hash: "0x01", timestamp: "0x10" }), "eth_getLogs"],
     ] as const) {
       const bad = await RegistryIndex.create(new RegistryClient(w.client.address, broken(answer)));
-      const e = await bad.sync().then(
-        () => undefined,
-        (x: unknown) => x,
-      );
+      const e = await rejection(bad.sync());
       expect(e).to.be.instanceOf(IndexRpcError);
       expect(e).to.include({ method });
     }

@@ -10,6 +10,7 @@ import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 import { ContractRevertError, FetchJsonRpcProvider, RegistryClient, RegistryIndex, RpcHttpError, RpcTransportError } from "../../sdk/src";
 import { decoded } from "../../sdk/src/contract-errors";
 import { deployOnNode, freePort, startNode, type Node, type World } from "../services/node";
+import { rejection } from "../helpers/errors";
 
 const NET = Network.from(31337n);
 const opts = { staticNetwork: NET, cacheTimeout: -1 } as const;
@@ -38,12 +39,6 @@ async function fakeEndpoint(answer: (res: import("node:http").ServerResponse, bo
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-}
 
 describe("SDK FetchJsonRpcProvider", function () {
   this.timeout(180_000);

@@ -12,7 +12,7 @@ import { Signature } from "ethers";
 import { decoded } from "../contract-errors";
 import { FernetToken__factory, type FernetToken } from "../generated/typechain";
 import { InsufficientTokensError } from "./errors";
-import { ownerWrite, sendWrite, signerOf, type WriteOptions } from "./shared";
+import { ownerWrite, readEip712Domain, sendWrite, signerOf, type WriteOptions } from "./shared";
 
 /**
  * EIP-2612 permit types.
@@ -157,8 +157,7 @@ export class TokenClient {
 
   /** The token's EIP-712 domain (for permits). @example `await token.domain()` */
   async domain(): Promise<TypedDataDomain> {
-    const [, name, version, chainId, verifyingContract] = await decoded(() => this.contract.eip712Domain());
-    return { name, version, chainId, verifyingContract };
+    return readEip712Domain(() => this.contract.eip712Domain());
   }
 
   /**
